@@ -1,0 +1,45 @@
+import type { ProgramRegion } from '#domain/roles.ts';
+import { json, publicHandler } from '#http/middleware.ts';
+import { buildOpenApiDocument, type OpenApiDocument, renderDocsHtml, serversFor } from '../openapi.ts';
+import { routes } from '../routes.ts';
+
+/**
+ * `GET /openapi.json` and `GET /docs`. Under a region's path (`/vancouver/openapi.json`, the local
+ * gateway) the server is that path; in the cloud (one stack per region, `PROGRAM_REGION` set) it is the
+ * API's root; at the local gateway's root, every region's path.
+ */
+const documents = new Map<string, OpenApiDocument>();
+
+function documentFor(region: ProgramRegion | undefined, regionInPath: boolean): OpenApiDocument {
+  const key = `${region ?? '*'}:${regionInPath}`;
+  let document = documents.get(key);
+  if (!document) {
+    document = buildOpenApiDocument(undefined, {
+      servers: serversFor({ ...(region ? { region } : {}), regionInPath }),
+    });
+    documents.set(key, document);
+  }
+  return document;
+}
+
+const where = (event: { pathParameters?: Record<string, string | undefined> }, region?: ProgramRegion) => ({
+  region,
+  // A region comes from the path (local gateway) or from the stack's env (cloud, served at the root).
+  regionInPath: event.pathParameters?.region !== undefined || region === undefined,
+});
+
+export const openapi = publicHandler(routes.openapi, async ({ event, region }) => {
+  const w = where(event, region);
+  return json(200, documentFor(w.region, w.regionInPath));
+});
+
+export const docs = publicHandler(routes.docs, async ({ event, region }) => {
+  const w = where(event, region);
+  return {
+    statusCode: 200,
+    body: renderDocsHtml(documentFor(w.region, w.regionInPath)),
+    headers: {
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+    },
+  };
+});

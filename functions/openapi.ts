@@ -1,0 +1,377 @@
+import { z } from 'zod';
+import { PROGRAM_REGION_NAMES, PROGRAM_REGIONS, type ProgramRegion } from '#domain/roles.ts';
+import { pathParameterNames, type RouteSpec } from '#http/route.ts';
+import { ErrorBodySchema } from './api-schemas.ts';
+import { ROUTES } from './routes.ts';
+
+/**
+ * The OpenAPI 3.1 document, generated from the route table and its zod schemas (`z.toJSONSchema`, JSON
+ * Schema 2020-12, which OpenAPI 3.1 uses as is), and a plain HTML page rendered from it (no CDN, no script).
+ */
+
+export const OPENAPI_VERSION = '3.1.0';
+/** The version of the API contract (not of the package). */
+export const API_VERSION = '1.0.0';
+
+type JsonSchema = Record<string, unknown>;
+export interface OpenApiServer {
+  url: string;
+  description?: string;
+}
+export interface OpenApiDocument {
+  openapi: string;
+  info: { title: string; version: string; description: string };
+  servers: OpenApiServer[];
+  tags: { name: string }[];
+  paths: Record<string, Record<string, unknown>>;
+  components: {
+    schemas: Record<string, JsonSchema>;
+    responses: Record<string, unknown>;
+    securitySchemes: Record<string, unknown>;
+  };
+}
+
+const COMPONENT_REF = '#/components/schemas/';
+
+/** Converts zod schemas to JSON Schema, hoisting every named (`.meta({id})`) schema into components. */
+class SchemaCollector {
+  readonly components: Record<string, JsonSchema> = {};
+
+  convert(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+    const json = z.toJSONSchema(schema, {
+      io,
+      unrepresentable: 'any',
+      reused: 'inline',
+      cycles: 'ref',
+    }) as JsonSchema & { $defs?: Record<string, JsonSchema> };
+    const { $schema: _dialect, $defs = {}, ...root } = json;
+    // Choose a component name per local def; a name already taken by a different schema gets a suffix
+    // (the same named schema seen as input and as output can differ: defaults, transforms).
+    const names = new Map<string, string>(Object.keys($defs).map((name) => [name, name]));
+    for (let pass = 0; pass < 10; pass++) {
+      let changed = false;
+      for (const [name, def] of Object.entries($defs)) {
+        const chosen = names.get(name)!;
+        const existing = this.components[chosen];
+        if (existing && JSON.stringify(existing) !== JSON.stringify(rewriteRefs(def, names))) {
+          names.set(name, nextName(chosen, io, this.components));
+          changed = true;
+        }
+      }
+      if (!changed) break;
+    }
+    for (const [name, def] of Object.entries($defs))
+      this.components[names.get(name)!] = rewriteRefs(def, names);
+    return rewriteRefs(root, names);
+  }
+}
+
+function nextName(name: string, io: 'input' | 'output', taken: Record<string, unknown>): string {
+  const base = io === 'input' && !name.endsWith('Input') ? `${name}Input` : name;
+  if (!taken[base]) return base;
+  for (let i = 2; ; i++) if (!taken[`${base}${i}`]) return `${base}${i}`;
+}
+
+function rewriteRefs<T>(value: T, names: Map<string, string>): T {
+  if (Array.isArray(value)) return value.map((item) => rewriteRefs(item, names)) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      if (key === '$ref' && typeof item === 'string' && item.startsWith('#/$defs/')) {
+        const name = item.slice('#/$defs/'.length);
+        out[key] = `${COMPONENT_REF}${names.get(name) ?? name}`;
+      } else {
+        out[key] = rewriteRefs(item, names);
+      }
+    }
+    return out as T;
+  }
+  return value;
+}
+
+const ERROR_RESPONSES: Record<number, { name: string; description: string }> = {
+  400: {
+    name: 'BadRequest',
+    description: 'Invalid input (field paths in `issues`, never the values); nothing written',
+  },
+  401: { name: 'Unauthorized', description: 'No valid bearer token' },
+  403: { name: 'Forbidden', description: 'Your role may never call this route' },
+  404: { name: 'NotFound', description: "Absent, not yours, or another region's" },
+  409: {
+    name: 'Conflict',
+    description: 'Illegal transition, lost race, stale `version` or capacity reached',
+  },
+  413: { name: 'PayloadTooLarge', description: 'The body is larger than the API accepts' },
+  415: { name: 'UnsupportedMediaType', description: 'The body must be application/json' },
+  422: { name: 'IdempotencyConflict', description: '`Idempotency-Key` reused with a different body' },
+  500: { name: 'InternalError', description: 'Unexpected error; quote `correlationId`' },
+  503: {
+    name: 'ServiceUnavailable',
+    description: 'The store is unreachable; retry after `Retry-After` seconds',
+  },
+};
+
+function errorStatuses(route: RouteSpec): number[] {
+  const statuses = new Set<number>(route.errors ?? []);
+  const request = route.request ?? {};
+  if (request.body || request.query || request.params) statuses.add(400);
+  if (request.body) {
+    statuses.add(413);
+    statuses.add(415);
+  }
+  if (!route.public) {
+    for (const status of [401, 403, 404, 503]) statuses.add(status);
+  }
+  statuses.add(500);
+  return [...statuses].sort((a, b) => a - b);
+}
+
+function parameters(route: RouteSpec, collector: SchemaCollector): unknown[] {
+  const result: unknown[] = [];
+  const add = (where: 'path' | 'query', schema: z.ZodType | undefined, names?: string[]) => {
+    const json = schema ? collector.convert(schema, 'input') : undefined;
+    const properties = (json?.properties ?? {}) as Record<string, JsonSchema>;
+    const required = new Set((json?.required ?? []) as string[]);
+    for (const name of names ?? Object.keys(properties)) {
+      const { description, ...property } = properties[name] ?? { type: 'string' };
+      result.push({
+        name,
+        in: where,
+        required: where === 'path' || required.has(name),
+        ...(typeof description === 'string' ? { description } : {}),
+        schema: property,
+      });
+    }
+  };
+  add('path', route.request?.params, pathParameterNames(route.path));
+  add('query', route.request?.query);
+  if (route.idempotent) {
+    result.push({
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: false,
+      description: 'A replay with the same key (per caller) returns the first response',
+      schema: { type: 'string', minLength: 1, maxLength: 255 },
+    });
+  }
+  return result;
+}
+
+function operation(route: RouteSpec, collector: SchemaCollector): Record<string, unknown> {
+  const responses: Record<string, unknown> = {};
+  for (const [status, schema] of Object.entries(route.responses)) {
+    const mediaType = route.produces ?? 'application/json';
+    const content =
+      schema === null
+        ? mediaType === 'text/html'
+          ? { content: { 'text/html': { schema: { type: 'string' } } } }
+          : {}
+        : { content: { [mediaType]: { schema: collector.convert(schema, 'output') } } };
+    responses[status] = { description: Number(status) === 201 ? 'Created' : 'OK', ...content };
+  }
+  for (const status of errorStatuses(route)) {
+    responses[String(status)] = { $ref: `#/components/responses/${ERROR_RESPONSES[status]!.name}` };
+  }
+  const body = route.request?.body;
+  return {
+    operationId: route.id,
+    summary: route.summary,
+    ...(route.description ? { description: route.description } : {}),
+    tags: [route.tag],
+    security: route.public ? [] : [{ bearerAuth: [] }],
+    'x-peerpath-roles': route.public ? ['anyone'] : [...route.roles],
+    ...(route.event ? { 'x-peerpath-event': route.event } : {}),
+    parameters: parameters(route, collector),
+    ...(body
+      ? {
+          requestBody: {
+            required: !body.safeParse(undefined).success,
+            content: { 'application/json': { schema: collector.convert(body, 'input') } },
+          },
+        }
+      : {}),
+    responses,
+  };
+}
+
+/** Server entries: one region's API (`/vancouver` locally, `/` in the cloud), or every region's. */
+export function serversFor(where: { region?: ProgramRegion; regionInPath: boolean }): OpenApiServer[] {
+  const regions = where.region ? [where.region] : [...PROGRAM_REGIONS];
+  return regions.map((region) => ({
+    url: where.regionInPath ? `/${region}` : '/',
+    description: PROGRAM_REGION_NAMES[region],
+  }));
+}
+
+export function buildOpenApiDocument(
+  routes: readonly RouteSpec[] = ROUTES,
+  options: { servers?: OpenApiServer[] } = {},
+): OpenApiDocument {
+  const collector = new SchemaCollector();
+  const paths: OpenApiDocument['paths'] = {};
+  for (const route of routes) {
+    const item = paths[route.path] ?? {};
+    item[route.method.toLowerCase()] = operation(route, collector);
+    paths[route.path] = item;
+  }
+  const errorSchema = collector.convert(ErrorBodySchema, 'output');
+  const responses: Record<string, unknown> = {};
+  for (const [status, { name, description }] of Object.entries(ERROR_RESPONSES)) {
+    responses[name] = {
+      description,
+      ...(status === '503'
+        ? { headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } } }
+        : {}),
+      content: { 'application/json': { schema: errorSchema } },
+    };
+  }
+  return {
+    openapi: OPENAPI_VERSION,
+    info: {
+      title: 'PeerPath API',
+      version: API_VERSION,
+      description:
+        'A peer-support program from referral to closure. Each program region has its own API; paths are ' +
+        "relative to a region's base URL. Tokens are Cognito ID tokens carrying `custom:region` and the " +
+        "caller's role as a `cognito:groups` group; a request for another region is 404. PeerPath is not " +
+        'an emergency service.',
+    },
+    servers: options.servers ?? [{ url: '/' }],
+    tags: [...new Set(routes.map((route) => route.tag))].map((name) => ({ name })),
+    paths,
+    components: {
+      schemas: collector.components,
+      responses,
+      securitySchemes: {
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'A Cognito ID token of the region’s user pool (locally: `POST /local/token`)',
+        },
+      },
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The docs page
+// ---------------------------------------------------------------------------------------------------------
+
+const escapeHtml = (text: string): string =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+
+/** Backticked words become <code>; everything else is escaped. */
+const prose = (text: string): string =>
+  escapeHtml(text).replace(/`([^`]+)`/g, (_m, code: string) => `<code>${code}</code>`);
+
+/** JSON, escaped, with component references turned into links to their section. */
+function schemaHtml(schema: unknown): string {
+  return escapeHtml(JSON.stringify(schema, null, 2)).replace(
+    /&quot;#\/components\/(schemas|responses)\/([A-Za-z0-9_]+)&quot;/g,
+    (_m, kind: string, name: string) => `&quot;<a href="#${kind}-${name}">${name}</a>&quot;`,
+  );
+}
+
+const anchor = (method: string, path: string) =>
+  `${method}-${path}`.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '');
+
+/** A self-contained HTML page describing the document: no scripts, no external assets. */
+export function renderDocsHtml(document: OpenApiDocument): string {
+  const operations: { method: string; path: string; op: Record<string, unknown> }[] = [];
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const [method, op] of Object.entries(item))
+      operations.push({ method, path, op: op as Record<string, unknown> });
+  }
+  const section = (tag: string) => {
+    const ops = operations.filter(({ op }) => (op.tags as string[])[0] === tag);
+    const items = ops.map(({ method, path, op }) => {
+      const params = (
+        op.parameters as { name: string; in: string; required: boolean; description?: string }[]
+      )
+        .map(
+          (p) =>
+            `<li><code>${escapeHtml(p.name)}</code> (${p.in}${p.required ? ', required' : ''})${
+              p.description ? ` — ${prose(p.description)}` : ''
+            }</li>`,
+        )
+        .join('');
+      const body = op.requestBody as { content: Record<string, { schema: unknown }> } | undefined;
+      const responses = Object.entries(op.responses as Record<string, Record<string, unknown>>)
+        .map(([status, response]) => {
+          const ref = response.$ref as string | undefined;
+          const label = ref ? ref.split('/').pop()! : String(response.description ?? '');
+          const content = response.content as Record<string, { schema: unknown }> | undefined;
+          const schema = content ? Object.values(content)[0]?.schema : undefined;
+          return `<li><strong>${status}</strong> ${
+            ref ? `<a href="#responses-${label}">${escapeHtml(label)}</a>` : escapeHtml(label)
+          }${schema ? `<details><summary>body</summary><pre>${schemaHtml(schema)}</pre></details>` : ''}</li>`;
+        })
+        .join('');
+      return `<article id="${anchor(method, path)}">
+<h3><span class="method">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code></h3>
+<p>${prose(String(op.summary ?? ''))}</p>
+${op.description ? `<p>${prose(String(op.description))}</p>` : ''}
+<p class="roles">Who: ${(op['x-peerpath-roles'] as string[]).map((r) => `<code>${escapeHtml(r)}</code>`).join(', ')}</p>
+${params ? `<h4>Parameters</h4><ul>${params}</ul>` : ''}
+${body ? `<h4>Request body (JSON)</h4><pre>${schemaHtml(Object.values(body.content)[0]?.schema)}</pre>` : ''}
+<h4>Responses</h4><ul>${responses}</ul>
+</article>`;
+    });
+    return `<section aria-labelledby="tag-${tag}"><h2 id="tag-${tag}">${escapeHtml(tag)}</h2>${items.join('\n')}</section>`;
+  };
+  const toc = document.tags
+    .map(({ name }) => {
+      const links = operations
+        .filter(({ op }) => (op.tags as string[])[0] === name)
+        .map(
+          ({ method, path }) =>
+            `<li><a href="#${anchor(method, path)}">${method.toUpperCase()} ${escapeHtml(path)}</a></li>`,
+        )
+        .join('');
+      return `<li><a href="#tag-${name}">${escapeHtml(name)}</a><ul>${links}</ul></li>`;
+    })
+    .join('');
+  const components = (kind: 'schemas' | 'responses') =>
+    Object.entries(document.components[kind])
+      .map(
+        ([name, value]) =>
+          `<article id="${kind}-${name}"><h3>${escapeHtml(name)}</h3><pre>${schemaHtml(value)}</pre></article>`,
+      )
+      .join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(document.info.title)} ${escapeHtml(document.info.version)}</title>
+<style>
+body{font-family:system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;line-height:1.5;color:#1a1a1a}
+pre{background:#f4f4f4;padding:.5rem;overflow:auto;font-size:.85rem}
+code{background:#f4f4f4;padding:0 .2rem}
+article{border-top:1px solid #ccc;padding:.5rem 0}
+.method{display:inline-block;min-width:4rem;font-weight:700;color:#0b4f8a}
+.roles{color:#444}
+a{color:#0b4f8a}
+</style>
+</head>
+<body>
+<a href="#main">Skip to the routes</a>
+<header>
+<h1>${escapeHtml(document.info.title)} <small>${escapeHtml(document.info.version)}</small></h1>
+<p>${prose(document.info.description)}</p>
+<p>Servers: ${document.servers.map((s) => `<code>${escapeHtml(s.url)}</code>${s.description ? ` (${escapeHtml(s.description)})` : ''}`).join(', ')}. The machine-readable document: <a href="openapi.json">openapi.json</a> (OpenAPI ${escapeHtml(document.openapi)}).</p>
+<nav aria-label="Routes"><ul>${toc}</ul></nav>
+</header>
+<main id="main">
+${document.tags.map(({ name }) => section(name)).join('\n')}
+<section aria-labelledby="errors"><h2 id="errors">Error responses</h2>${components('responses')}</section>
+<section aria-labelledby="schemas"><h2 id="schemas">Schemas</h2>${components('schemas')}</section>
+</main>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,77 @@
+import { getReferral } from '#data/referrals.ts';
+import { PROGRAM_TIME_ZONE } from '#domain/roles.ts';
+import type { CheckActivityInput, CheckActivityOutput } from '../../workflows/contract.ts';
+import { cloudDeps, type TaskDeps } from './deps.ts';
+
+const wallClock = new Intl.DateTimeFormat('en-CA', {
+  timeZone: PROGRAM_TIME_ZONE,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+/** Milliseconds the program's time zone is ahead of UTC at an instant (negative in Vancouver). */
+function zoneOffsetMs(at: number): number {
+  const parts = Object.fromEntries(wallClock.formatToParts(new Date(at)).map((p) => [p.type, p.value]));
+  const asUtc = Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
+  return asUtc - Math.floor(at / 1000) * 1000;
+}
+
+/**
+ * The instant a session counts from. A session date (`YYYY-MM-DD`, the program's calendar) counts from the
+ * end of that day there: a session logged today holds the timer off until a full period after today.
+ */
+export function sessionInstant(lastSessionAt: string): number {
+  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(lastSessionAt);
+  if (!date) return Date.parse(lastSessionAt);
+  const nextMidnightUtc = Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3]) + 1);
+  // Midnight there is midnight UTC minus the offset; the offset of the guess is right except across a DST
+  // change within the offset itself, where the second pass settles it.
+  let instant = nextMidnightUtc - zoneOffsetMs(nextMidnightUtc);
+  instant = nextMidnightUtc - zoneOffsetMs(instant);
+  return instant;
+}
+
+/**
+ * The no-session timer counts from the later of the last logged session and entering the stage, so it
+ * restarts after every session and pauses while the referral is on hold (resuming re-enters the stage).
+ * Overdue: alert now, then wait a full period before the next reminder.
+ */
+export function activityFor(
+  referral: { stageEnteredAt: string; lastSessionAt?: string | undefined },
+  noSessionSeconds: number,
+  now: Date,
+): CheckActivityOutput {
+  const since = Math.max(
+    Date.parse(referral.stageEnteredAt),
+    referral.lastSessionAt ? sessionInstant(referral.lastSessionAt) : Number.NEGATIVE_INFINITY,
+  );
+  const remaining = noSessionSeconds - (now.getTime() - since) / 1000;
+  // Under a second left is due now: no wait is shorter than a second.
+  if (remaining < 1) return { overdue: true, remainingSeconds: noSessionSeconds };
+  return { overdue: false, remainingSeconds: Math.ceil(remaining) };
+}
+
+export async function checkActivity(
+  deps: Pick<TaskDeps, 'store'>,
+  input: CheckActivityInput,
+): Promise<CheckActivityOutput> {
+  const referral = await getReferral(deps.store, input.referralId);
+  // Left the stage already: the wait that follows sees it and moves on at once.
+  if (referral.stage !== input.stage) return { overdue: false, remainingSeconds: 1 };
+  return activityFor(referral, input.noSessionSeconds, deps.store.now());
+}
+
+export const handler = (event: CheckActivityInput): Promise<CheckActivityOutput> =>
+  checkActivity(cloudDeps(), event);

@@ -1,0 +1,42 @@
+import { createStore, type Store } from '#data/store.ts';
+import { ProgramRegionSchema } from '#domain/roles.ts';
+import { type Timers, timersWith } from '#domain/settings.ts';
+import { StepFunctionsGateway, type WorkflowGateway } from '../../workflows/gateway.ts';
+import { cloudPorts, type EventPublisher, type Notifier } from './ports.ts';
+
+/** Everything a workflow task handler needs. The Lambdas build it from their environment; the local runner
+ * builds it from DynamoDB Local, the console and itself. */
+export interface TaskDeps {
+  store: Store;
+  /** Completes or fails task tokens (a wait that finds its stage already moved). */
+  workflow: Pick<WorkflowGateway, 'succeed' | 'fail'>;
+  notifier: Notifier;
+  events: EventPublisher;
+  timers: Timers;
+  /** Structured log line: ids, stages and codes only. */
+  log: (entry: Record<string, unknown>) => void;
+}
+
+export const jsonLog = (entry: Record<string, unknown>): void => {
+  console.log(JSON.stringify(entry));
+};
+
+let cached: TaskDeps | undefined;
+
+/**
+ * The cloud dependencies, from the environment the stack sets: `PROGRAM_REGION`, `TABLE_NAME`,
+ * `TOPIC_ARN`, `EVENT_BUS_NAME`, optional `STATE_MACHINE_ARN` and `TIMERS` (JSON seconds). Built once per
+ * Lambda container.
+ */
+export function cloudDeps(env: Readonly<Record<string, string | undefined>> = process.env): TaskDeps {
+  if (cached) return cached;
+  const region = ProgramRegionSchema.parse(env.PROGRAM_REGION);
+  cached = {
+    store: createStore({ region, ...(env.TABLE_NAME ? { tableName: env.TABLE_NAME } : {}) }),
+    workflow: new StepFunctionsGateway({ stateMachineArn: env.STATE_MACHINE_ARN }),
+    ...cloudPorts(env),
+    timers: timersWith(env.TIMERS ? (JSON.parse(env.TIMERS) as Partial<Timers>) : {}),
+    log: jsonLog,
+  };
+  return cached;
+}

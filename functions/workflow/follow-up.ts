@@ -1,0 +1,60 @@
+import { addSeconds } from '#data/common.ts';
+import { listOverdueDebriefs, markDebriefAlerted } from '#data/debriefs.ts';
+import { listConsentExpiring, markConsentAlerted } from '#data/referrals.ts';
+import { todayInProgramZone } from '#domain/vocabulary.ts';
+import { COORDINATORS, deterministicAlertId, raiseAlert } from './alerts.ts';
+import { cloudDeps, type TaskDeps } from './deps.ts';
+
+export interface FollowUpResult {
+  debriefsOverdue: number;
+  consentsExpiring: number;
+}
+
+/**
+ * The scheduled follow-ups (the local runner's tick; a scheduled Lambda in the cloud): a debrief not done
+ * within its deadline, and a consent that expires within the warning window, each alert the coordinators
+ * once. The alert id is derived from what it is about, so a crash between the alert and the mark that
+ * records it does not write a second alert on the next run.
+ */
+export async function followUp(
+  deps: Pick<TaskDeps, 'store' | 'notifier' | 'events' | 'timers'>,
+  now: Date = deps.store.now(),
+): Promise<FollowUpResult> {
+  const result: FollowUpResult = { debriefsOverdue: 0, consentsExpiring: 0 };
+
+  for (const debrief of await listOverdueDebriefs(deps.store, now)) {
+    await raiseAlert(deps, {
+      target: COORDINATORS,
+      kind: 'DEBRIEF_OVERDUE',
+      referralId: debrief.referralId,
+      details: { debriefId: debrief.id, workerId: debrief.workerId, dueAt: debrief.dueAt },
+      id: deterministicAlertId(`DEBRIEF_OVERDUE|${debrief.id}`, debrief.dueAt),
+    });
+    if (await markDebriefAlerted(deps.store, debrief.id)) result.debriefsOverdue++;
+  }
+
+  const warnUntil = todayInProgramZone(addSeconds(now, deps.timers.consentWarning));
+  for (const referral of await listConsentExpiring(deps.store, warnUntil)) {
+    // When the warning became due (or the referral arrived, if later): fixed, so a rerun finds the same id.
+    const dueSince = Math.max(
+      Date.parse(referral.consentExpiresOn) - deps.timers.consentWarning * 1000,
+      Date.parse(referral.createdAt),
+    );
+    await raiseAlert(deps, {
+      target: COORDINATORS,
+      kind: 'CONSENT_EXPIRING',
+      referralId: referral.id,
+      stage: referral.stage,
+      details: { expiresOn: referral.consentExpiresOn },
+      id: deterministicAlertId(
+        `CONSENT_EXPIRING|${referral.id}|${referral.consentExpiresOn}`,
+        new Date(dueSince),
+      ),
+    });
+    if (await markConsentAlerted(deps.store, referral.id, referral.consentExpiresOn))
+      result.consentsExpiring++;
+  }
+  return result;
+}
+
+export const handler = async (): Promise<FollowUpResult> => followUp(cloudDeps());

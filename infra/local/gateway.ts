@@ -1,0 +1,591 @@
+import { randomUUID } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { z } from 'zod';
+import { PROGRAM_REGIONS, type ProgramRegion, RoleSchema } from '#domain/roles.ts';
+import {
+  API_RESPONSE_HEADERS,
+  ConfigurationError,
+  HttpNotFoundError,
+  issuesFromZod,
+  MalformedJsonError,
+  MethodNotAllowedError,
+  PayloadTooLargeError,
+  ServiceUnavailableError,
+  toErrorResponse,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '#http/errors.ts';
+import type { HandlerRef, RouteSpec } from '#http/route.ts';
+import { type LocalJwt, localSubFor } from './jwt.ts';
+
+/**
+ * The local API Gateway: a Node HTTP server on 127.0.0.1 that turns requests into API Gateway v2 (HTTP
+ * API, payload 2.0) events for the same handlers the Lambdas run, found through the route table.
+ *
+ *   /{region}/...      each served region's API (`/vancouver/referrals`); another first segment that is a
+ *                      program region not served here is 404
+ *   /health, /openapi.json, /docs   the table's public routes, at the root too
+ *   POST /local/token  {role, region, sub?, email?} → {token} (local sign-in only; JSON required)
+ *   anything else      GET/HEAD of a file under `staticDir` (the pages), else 404
+ *
+ * Like the cloud's JWT authorizer it verifies the bearer token before a handler runs (401) and hands the
+ * handler the claims flattened to strings as API Gateway does (`cognito:groups` → "[coordinator]").
+ * `rawPath` is the path within the region's API (`/referrals/x`, as in the cloud where each region has its
+ * own API); the region is in `pathParameters.region`.
+ */
+
+export type GatewayLambda = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyResultV2>;
+
+export interface ExtraRouteRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: Buffer | undefined;
+}
+export interface ExtraRouteResult {
+  statusCode: number;
+  headers?: Record<string, string>;
+  /** A string or Buffer is sent as is; anything else as JSON. */
+  body?: unknown;
+}
+export interface ExtraRoute {
+  method: string;
+  /** Exact path at the root (`/local/reset`). */
+  path: string;
+  handle(request: ExtraRouteRequest): Promise<ExtraRouteResult> | ExtraRouteResult;
+}
+
+export interface AccessLine {
+  method: string;
+  /** The path without its query string (ids only). */
+  path: string;
+  status: number;
+  ms: number;
+  requestId: string;
+}
+
+export interface GatewayOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  routes: readonly RouteSpec[];
+  /** Resolves a route's handler; `importHandler(rootDir)` imports `file` and takes `export`. */
+  loadHandler: (ref: HandlerRef) => Promise<GatewayLambda>;
+  /** The program regions mounted under `/{region}`. */
+  regions: readonly ProgramRegion[];
+  jwt: Pick<LocalJwt, 'signToken' | 'verifyToken'>;
+  /** Files served at `/` (the pages); nothing when absent. */
+  staticDir?: string;
+  extraRoutes?: readonly ExtraRoute[];
+  /** Request bodies above this are 413 (default 256 KiB). */
+  bodyLimitBytes?: number;
+  /** `POST /local/token` without `sub`: whose token (e.g. the region's first demo worker)? */
+  defaultSub?: (
+    role: z.infer<typeof RoleSchema>,
+    region: ProgramRegion,
+  ) => Promise<string | undefined> | string | undefined;
+  /** Host headers accepted (DNS-rebinding guard). Default: localhost, 127.0.0.1, [::1] on any port. */
+  allowedHosts?: readonly string[];
+  /** A handler still running after this is answered 503, as API Gateway's 30 s limit does (default 29 s). */
+  handlerTimeoutMs?: number;
+  /** One call per request (no query string, no body, no headers). */
+  log?: (line: AccessLine) => void;
+}
+
+export interface Gateway {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_BODY_LIMIT_BYTES = 256 * 1024;
+const DEFAULT_HANDLER_TIMEOUT_MS = 29_000;
+const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
+
+/** The default `loadHandler`: `import(<rootDir>/<file>)[export]`, each module imported once. */
+export function importHandler(rootDir: string): (ref: HandlerRef) => Promise<GatewayLambda> {
+  const modules = new Map<string, Promise<Record<string, unknown>>>();
+  return async (ref) => {
+    let module = modules.get(ref.file);
+    if (!module) {
+      module = import(pathToFileURL(resolve(rootDir, ref.file)).href) as Promise<Record<string, unknown>>;
+      modules.set(ref.file, module);
+      module.catch(() => modules.delete(ref.file));
+    }
+    const handler = (await module)[ref.export];
+    if (typeof handler !== 'function')
+      throw new ConfigurationError(`${ref.file} has no export ${ref.export}`);
+    return handler as GatewayLambda;
+  };
+}
+
+// --- routing -----------------------------------------------------------------------------------------
+
+interface CompiledRoute {
+  route: RouteSpec;
+  pattern: RegExp;
+  names: string[];
+}
+
+function compile(route: RouteSpec): CompiledRoute {
+  const names: string[] = [];
+  const source = route.path
+    .split(/(\{[A-Za-z0-9_]+\})/)
+    .map((part) => {
+      const param = /^\{([A-Za-z0-9_]+)\}$/.exec(part);
+      if (param) {
+        names.push(param[1]!);
+        return '([^/]+)';
+      }
+      return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('');
+  return { route, pattern: new RegExp(`^${source}$`), names };
+}
+
+type Match = { route: RouteSpec; params: Record<string, string> } | { allow: string[] } | undefined;
+
+function match(compiled: readonly CompiledRoute[], method: string, path: string): Match {
+  const allow: string[] = [];
+  for (const { route, pattern, names } of compiled) {
+    const found = pattern.exec(path);
+    if (!found) continue;
+    if (route.method !== method) {
+      allow.push(route.method);
+      continue;
+    }
+    const params: Record<string, string> = {};
+    names.forEach((name, i) => {
+      try {
+        params[name] = decodeURIComponent(found[i + 1]!);
+      } catch {
+        throw new ValidationError([{ path: `params.${name}`, message: 'Malformed percent-encoding' }]);
+      }
+    });
+    return { route, params };
+  }
+  return allow.length > 0 ? { allow } : undefined;
+}
+
+// --- the event and the response ----------------------------------------------------------------------
+
+/** API Gateway HTTP API hands claims to the Lambda as strings; arrays as "[a b]". */
+export function flattenClaims(claims: Record<string, unknown>): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(claims)) {
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) flat[name] = `[${value.map(String).join(' ')}]`;
+    else if (typeof value === 'object') flat[name] = JSON.stringify(value);
+    else flat[name] = String(value);
+  }
+  return flat;
+}
+
+const TEXT_TYPES =
+  /^(application\/([\w.+-]*\+)?json|application\/x-www-form-urlencoded|text\/|application\/xml)/i;
+
+function clfTime(date: Date): string {
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(date.getUTCDate())}/${months[date.getUTCMonth()]}/${date.getUTCFullYear()}:${pad(
+    date.getUTCHours(),
+  )}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
+}
+
+interface EventInput {
+  req: IncomingMessage;
+  url: URL;
+  route: RouteSpec;
+  apiPath: string;
+  params: Record<string, string>;
+  region?: ProgramRegion;
+  claims?: Record<string, unknown>;
+  body: Buffer | undefined;
+  requestId: string;
+}
+
+export function buildEvent(input: EventInput): APIGatewayProxyEventV2 {
+  const { req, url, route, apiPath, params, region, claims, body, requestId } = input;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [key, value] of url.searchParams) query[key] = key in query ? `${query[key]},${value}` : value;
+  const pathParameters = { ...params, ...(region ? { region } : {}) };
+  const now = new Date();
+  const routeKey = `${route.method} ${route.path}`;
+  const contentType = headers['content-type'] ?? '';
+  const isBase64Encoded = body !== undefined && body.length > 0 && !TEXT_TYPES.test(contentType);
+  const host = headers.host ?? 'localhost';
+  const event = {
+    version: '2.0',
+    routeKey,
+    rawPath: apiPath,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    ...(headers.cookie ? { cookies: headers.cookie.split(/;\s*/) } : {}),
+    headers,
+    ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+    ...(Object.keys(pathParameters).length > 0 ? { pathParameters } : {}),
+    requestContext: {
+      accountId: 'local',
+      apiId: `local-${region ?? 'root'}`,
+      domainName: host,
+      domainPrefix: host.split('.')[0] ?? host,
+      http: {
+        method: route.method,
+        path: apiPath,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId,
+      routeKey,
+      stage: '$default',
+      time: clfTime(now),
+      timeEpoch: now.getTime(),
+      ...(claims ? { authorizer: { jwt: { claims: flattenClaims(claims), scopes: null } } } : {}),
+    },
+    ...(body !== undefined && body.length > 0
+      ? { body: isBase64Encoded ? body.toString('base64') : body.toString('utf8') }
+      : {}),
+    isBase64Encoded,
+  };
+  return event as APIGatewayProxyEventV2;
+}
+
+function lambdaContext(ref: HandlerRef, requestId: string, deadline: number): Context {
+  const functionName = `peerpath-local-${ref.file.replace(/[^A-Za-z0-9]+/g, '-')}-${ref.export}`;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+interface Reply {
+  statusCode: number;
+  headers: Record<string, string | string[]>;
+  body?: Buffer | string;
+}
+
+/** A Lambda's payload-2.0 result → status, headers, body (an unstructured result is a 200 JSON body). */
+export function replyFromResult(result: APIGatewayProxyResultV2): Reply {
+  if (typeof result === 'object' && result !== null && 'statusCode' in result && result.statusCode) {
+    const headers: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(result.headers ?? {}))
+      headers[name.toLowerCase()] = String(value);
+    if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+    const body =
+      result.body === undefined
+        ? undefined
+        : result.isBase64Encoded
+          ? Buffer.from(result.body, 'base64')
+          : result.body;
+    return { statusCode: result.statusCode, headers, ...(body === undefined ? {} : { body }) };
+  }
+  return {
+    statusCode: 200,
+    headers: { 'content-type': 'application/json' },
+    body: typeof result === 'string' ? result : JSON.stringify(result ?? null),
+  };
+}
+
+function errorReply(error: unknown, requestId: string): Reply {
+  const { statusCode, headers, body } = toErrorResponse(error, {
+    correlationId: requestId,
+    route: 'gateway',
+  });
+  return { statusCode, headers, body };
+}
+
+// --- static files ------------------------------------------------------------------------------------
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json; charset=utf-8',
+};
+
+async function staticFile(staticDir: string, pathname: string): Promise<Reply | undefined> {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return undefined;
+  }
+  if (decoded.includes('\0')) return undefined;
+  const root = resolve(staticDir);
+  let file = resolve(join(root, decoded));
+  const inside = relative(root, file);
+  if (inside.startsWith('..') || isAbsolute(inside)) return undefined;
+  try {
+    if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+    const body = await readFile(file);
+    return {
+      statusCode: 200,
+      headers: {
+        'content-type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+        'cache-control': 'no-cache',
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+      },
+      body,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+// --- the server --------------------------------------------------------------------------------------
+
+type Body = Buffer | undefined | 'too-large';
+
+function readBody(req: IncomingMessage, limit: number): Promise<Body> {
+  return new Promise((resolvePromise, reject) => {
+    const declared = Number(req.headers['content-length'] ?? Number.NaN);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = declared > limit;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      if (!tooLarge) chunks.push(chunk);
+      // Read (and drop) the rest so the client sees the 413 rather than a reset, up to a point.
+      else if (size > DRAIN_LIMIT_BYTES) req.destroy();
+    });
+    req.on('end', () =>
+      resolvePromise(tooLarge ? 'too-large' : size > 0 ? Buffer.concat(chunks) : undefined),
+    );
+    req.on('close', () => resolvePromise(tooLarge ? 'too-large' : undefined));
+    req.on('error', reject);
+  });
+}
+
+const TokenRequestSchema = z.strictObject({
+  role: RoleSchema,
+  region: z.enum(PROGRAM_REGIONS),
+  sub: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[A-Za-z0-9_-]+$/, 'Must be an id (letters, digits, - and _)')
+    .optional(),
+  email: z.email().optional(),
+});
+
+function jsonReply(statusCode: number, body: unknown, headers: Record<string, string> = {}): Reply {
+  return { statusCode, headers: { ...API_RESPONSE_HEADERS, ...headers }, body: JSON.stringify(body) };
+}
+
+function isAllowedHost(host: string | undefined, allowed: readonly string[]): boolean {
+  if (!host) return false;
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d+$/, '');
+  return allowed.includes(name.toLowerCase());
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const host = options.host ?? '127.0.0.1';
+  const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  const timeoutMs = options.handlerTimeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS;
+  const allowedHosts = options.allowedHosts ?? ['localhost', '127.0.0.1', '[::1]'];
+  const regionRoutes = options.routes.map(compile);
+  const rootRoutes = options.routes.filter((route) => route.public).map(compile);
+  const served = new Set<string>(options.regions);
+
+  async function invoke(input: Omit<EventInput, 'claims'>, bearer: string | undefined): Promise<Reply> {
+    let claims: Record<string, unknown> | undefined;
+    if (!input.route.public) {
+      if (!bearer) return errorReply(new UnauthorizedError(), input.requestId);
+      try {
+        claims = await options.jwt.verifyToken(bearer);
+      } catch {
+        return errorReply(new UnauthorizedError('The bearer token is invalid or expired'), input.requestId);
+      }
+    }
+    const event = buildEvent({ ...input, ...(claims ? { claims } : {}) });
+    const deadline = Date.now() + timeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const handler = await options.loadHandler(input.route.handler);
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new ServiceUnavailableError()), timeoutMs);
+        timer.unref();
+      });
+      const result = await Promise.race([
+        handler(event, lambdaContext(input.route.handler, input.requestId, deadline)),
+        timeout,
+      ]);
+      return replyFromResult(result);
+    } catch (error) {
+      return errorReply(error, input.requestId);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function localToken(
+    req: IncomingMessage,
+    body: Buffer | undefined,
+    requestId: string,
+  ): Promise<Reply> {
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+      // JSON only: a cross-site form cannot send it without a CORS preflight this server never grants.
+      return errorReply(new UnsupportedMediaTypeError(), requestId);
+    }
+    let input: unknown;
+    try {
+      input = JSON.parse(body?.toString('utf8') ?? '');
+    } catch {
+      return errorReply(new MalformedJsonError(), requestId);
+    }
+    const parsed = TokenRequestSchema.safeParse(input);
+    if (!parsed.success)
+      return errorReply(new ValidationError(issuesFromZod(parsed.error.issues, { input })), requestId);
+    const { role, region, email } = parsed.data;
+    if (!served.has(region)) return errorReply(new HttpNotFoundError(), requestId);
+    const sub = parsed.data.sub ?? (await options.defaultSub?.(role, region)) ?? localSubFor(role, region);
+    const token = await options.jwt.signToken({ sub, role, region, ...(email ? { email } : {}) });
+    return jsonReply(200, { token, sub, role, region });
+  }
+
+  async function route(req: IncomingMessage, requestId: string): Promise<Reply> {
+    if (!isAllowedHost(req.headers.host, allowedHosts)) {
+      return jsonReply(403, {
+        error: 'Forbidden',
+        message: 'Unexpected Host header',
+        correlationId: requestId,
+      });
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const body = await readBody(req, bodyLimit);
+    if (body === 'too-large') {
+      return errorReply(new PayloadTooLargeError(bodyLimit), requestId);
+    }
+    const path = url.pathname;
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+
+    if (path === '/local/token') {
+      if (method !== 'POST') return errorReply(new MethodNotAllowedError(['POST']), requestId);
+      return localToken(req, body, requestId);
+    }
+    const extra = options.extraRoutes?.find((r) => r.path === path && r.method.toUpperCase() === method);
+    if (extra) {
+      const result = await extra.handle({
+        method,
+        path,
+        query: url.searchParams,
+        headers: req.headers,
+        body,
+      });
+      const isRaw = typeof result.body === 'string' || Buffer.isBuffer(result.body);
+      return {
+        statusCode: result.statusCode,
+        headers: { ...(isRaw ? {} : API_RESPONSE_HEADERS), ...(result.headers ?? {}) },
+        ...(result.body === undefined
+          ? {}
+          : { body: isRaw ? (result.body as string | Buffer) : JSON.stringify(result.body) }),
+      };
+    }
+
+    const [, first = '', ...rest] = path.split('/');
+    const common = { req, url, body, requestId };
+    let found: Match;
+    let region: ProgramRegion | undefined;
+    let apiPath = path;
+    if (served.has(first)) {
+      region = first as ProgramRegion;
+      apiPath = `/${rest.join('/')}`;
+      found = match(regionRoutes, method, apiPath);
+    } else if ((PROGRAM_REGIONS as readonly string[]).includes(first)) {
+      return errorReply(new HttpNotFoundError(), requestId); // a region this gateway does not serve
+    } else {
+      found = match(rootRoutes, method, path);
+    }
+    if (found && 'route' in found) {
+      return invoke(
+        { ...common, route: found.route, apiPath, params: found.params, ...(region ? { region } : {}) },
+        bearer,
+      );
+    }
+    if (found && 'allow' in found) return errorReply(new MethodNotAllowedError(found.allow), requestId);
+    if (region === undefined && (method === 'GET' || method === 'HEAD')) {
+      if (options.staticDir) {
+        const file = await staticFile(options.staticDir, path);
+        if (file) return file;
+      }
+      if (path === '/') return { statusCode: 302, headers: { location: '/docs' } };
+    }
+    return errorReply(new HttpNotFoundError(), requestId);
+  }
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const started = Date.now();
+    const requestId = randomUUID();
+    route(req, requestId)
+      .catch((error: unknown) => errorReply(error, requestId))
+      .then((reply) => {
+        res.writeHead(reply.statusCode, { ...reply.headers, 'x-request-id': requestId });
+        res.end(req.method === 'HEAD' ? undefined : reply.body);
+        options.log?.({
+          method: req.method ?? '',
+          path: (req.url ?? '').split('?')[0] ?? '',
+          status: reply.statusCode,
+          ms: Date.now() - started,
+          requestId,
+        });
+      })
+      .catch(() => res.destroy());
+  });
+
+  await new Promise<void>((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolvePromise();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolvePromise, reject) => {
+        server.close((error) => (error ? reject(error) : resolvePromise()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,95 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { PROGRAM_REGIONS, type ProgramRegion, ROLES, type Role } from '#domain/roles.ts';
+import { DEFAULT_TOKEN_TTL_SECONDS, loadLocalJwt, localSubFor } from '../infra/local/jwt.ts';
+
+/**
+ * `npm run -s token -- --role <role> --region <region> [--sub <id>] [--email <email>]`
+ * prints a bare local JWT (12 h) on stdout, signed with the key under `.data/` that the local gateway
+ * verifies with. Without `--sub`, the `defaultSub` hook names the account (the region's first demo worker
+ * for `peer-worker`); staff fall back to a stable local id; a peer worker without one is an error, since a
+ * token for a worker who does not exist could do nothing.
+ */
+
+export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+export interface TokenCliOptions {
+  /** Where the key lives (default `<project>/.data`, or `--data-dir`). */
+  dataDir?: string;
+  defaultSub?: (role: Role, region: ProgramRegion) => Promise<string | undefined> | string | undefined;
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+}
+
+const USAGE =
+  'Usage: npm run -s token -- --role <clinician|coordinator|peer-worker|admin> ' +
+  '--region <vancouver|north-shore|richmond|sea-to-sky> [--sub <id>] [--email <email>] [--data-dir <dir>]';
+
+/** Runs the CLI; returns the exit code. */
+export async function runTokenCli(argv: readonly string[], options: TokenCliOptions = {}): Promise<number> {
+  const out = options.stdout ?? ((text: string) => process.stdout.write(text));
+  const err = options.stderr ?? ((text: string) => process.stderr.write(text));
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        role: { type: 'string' },
+        region: { type: 'string' },
+        sub: { type: 'string' },
+        email: { type: 'string' },
+        'data-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    err(`${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    out(`${USAGE}\n`);
+    return 0;
+  }
+  const role = values.role as Role | undefined;
+  const region = values.region as ProgramRegion | undefined;
+  if (!role || !(ROLES as readonly string[]).includes(role)) {
+    err(`--role must be one of ${ROLES.join(', ')}\n${USAGE}\n`);
+    return 2;
+  }
+  if (!region || !(PROGRAM_REGIONS as readonly string[]).includes(region)) {
+    err(`--region must be one of ${PROGRAM_REGIONS.join(', ')}\n${USAGE}\n`);
+    return 2;
+  }
+  const given = typeof values.sub === 'string' ? values.sub : undefined;
+  if (given !== undefined && !/^[A-Za-z0-9_-]{1,128}$/.test(given)) {
+    err('--sub must be an id (letters, digits, - and _)\n');
+    return 2;
+  }
+  const sub =
+    given ??
+    (await options.defaultSub?.(role, region)) ??
+    (role === 'peer-worker' ? undefined : localSubFor(role, region));
+  if (!sub) {
+    err(`No demo worker is known for ${region}: pass --sub <workerId>\n`);
+    return 2;
+  }
+  const dataDir =
+    (values['data-dir'] as string | undefined) ?? options.dataDir ?? resolve(PROJECT_ROOT, '.data');
+  const jwt = await loadLocalJwt({ dataDir });
+  const email = typeof values.email === 'string' ? values.email : undefined;
+  const token = await jwt.signToken({
+    sub,
+    role,
+    region,
+    ttlSeconds: DEFAULT_TOKEN_TTL_SECONDS,
+    ...(email ? { email } : {}),
+  });
+  out(`${token}\n`);
+  return 0;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await runTokenCli(process.argv.slice(2));
+}

@@ -1,0 +1,150 @@
+import { StoreError, StoreUnavailableError } from './errors.ts';
+
+/**
+ * Turning SDK failures into data-layer errors. Callers that expect a condition to fail (a transaction,
+ * a conditional put) read the reason here and throw NotFound / ConcurrentUpdate / CapacityExceeded
+ * themselves; everything that means "DynamoDB cannot be reached right now" becomes StoreUnavailableError.
+ */
+
+const UNAVAILABLE_NAMES = new Set([
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'InternalServerError',
+  'LimitExceededException',
+]);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+function nameOf(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null ? (error as { name?: string }).name : undefined;
+}
+
+/** True for network errors, timeouts, throttling and 5xx from DynamoDB (transient: retry later). */
+export function isUnavailable(error: unknown, depth = 0): boolean {
+  if (depth > 5 || typeof error !== 'object' || error === null) return false;
+  if (error instanceof StoreUnavailableError) return true;
+  const { name, code, message, cause, $metadata, $fault } = error as {
+    name?: string;
+    code?: string;
+    message?: string;
+    cause?: unknown;
+    $metadata?: { httpStatusCode?: number };
+    $fault?: string;
+  };
+  if (name && UNAVAILABLE_NAMES.has(name)) return true;
+  if (code && NETWORK_CODES.has(code)) return true;
+  if (typeof message === 'string' && /socket hang up/i.test(message)) return true;
+  if ($fault === 'server' && ($metadata?.httpStatusCode ?? 0) >= 500) return true;
+  return isUnavailable(cause, depth + 1);
+}
+
+/** Our own errors pass; transient failures become StoreUnavailableError; anything else is rethrown as is. */
+export function toStoreError(error: unknown): unknown {
+  if (error instanceof StoreError) return error;
+  if (isUnavailable(error)) return new StoreUnavailableError(2, { cause: error });
+  return error;
+}
+
+/** Runs one SDK call, mapping transient failures to StoreUnavailableError. */
+export async function storeCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toStoreError(error);
+  }
+}
+
+export function isConditionalCheckFailed(error: unknown): boolean {
+  return nameOf(error) === 'ConditionalCheckFailedException';
+}
+
+export function isTransactionCanceled(error: unknown): boolean {
+  return nameOf(error) === 'TransactionCanceledException';
+}
+
+type AttributeValue = Record<string, unknown>;
+
+/** Minimal AttributeValue → JS (the SDK returns items in errors marshalled, even from the document client). */
+function fromAttributeValue(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const av = value as AttributeValue;
+  const [tag] = Object.keys(av);
+  const inner = tag === undefined ? undefined : av[tag];
+  switch (tag) {
+    case 'S':
+      return inner;
+    case 'N':
+      return Number(inner);
+    case 'BOOL':
+      return inner;
+    case 'NULL':
+      return null;
+    case 'SS':
+      return new Set(inner as string[]);
+    case 'NS':
+      return new Set((inner as string[]).map(Number));
+    case 'L':
+      return (inner as unknown[]).map(fromAttributeValue);
+    case 'M':
+      return unmarshallItem(inner as Record<string, unknown>);
+    default:
+      return value;
+  }
+}
+
+export function unmarshallItem(
+  item: Record<string, unknown> | undefined,
+): Record<string, unknown> | undefined {
+  if (!item) return undefined;
+  return Object.fromEntries(Object.entries(item).map(([key, value]) => [key, fromAttributeValue(value)]));
+}
+
+/**
+ * Items in errors come back marshalled today; accept both shapes in case a later SDK unmarshalls them.
+ * Every item of the table has a string `pk`, which tells the two apart.
+ */
+function maybeUnmarshall(item: Record<string, unknown>): Record<string, unknown> {
+  return typeof item.pk === 'string' ? item : (unmarshallItem(item) ?? {});
+}
+
+export interface CancellationReason {
+  /** `None`, `ConditionalCheckFailed`, `TransactionConflict`, `ValidationError`, … */
+  code: string;
+  /** The item as it was (ReturnValuesOnConditionCheckFailure ALL_OLD); undefined when it did not exist. */
+  item?: Record<string, unknown>;
+}
+
+/** One entry per transaction item, in order; undefined when the error is not a cancelled transaction. */
+export function cancellationReasons(error: unknown): CancellationReason[] | undefined {
+  if (!isTransactionCanceled(error)) return undefined;
+  const reasons = (error as { CancellationReasons?: { Code?: string; Item?: Record<string, unknown> }[] })
+    .CancellationReasons;
+  if (!Array.isArray(reasons)) return undefined;
+  return reasons.map((reason) => ({
+    code: reason.Code ?? 'None',
+    ...(reason.Item ? { item: maybeUnmarshall(reason.Item) } : {}),
+  }));
+}
+
+/** The old item returned by a failed single-item conditional write (ALL_OLD), unmarshalled. */
+export function conditionFailedItem(error: unknown): Record<string, unknown> | undefined {
+  const item = (error as { Item?: Record<string, unknown> }).Item;
+  if (!item) return undefined;
+  return maybeUnmarshall(item);
+}

@@ -1,0 +1,309 @@
+import { DomainValidationError } from '#domain/errors.ts';
+import type { Stage } from '#domain/lifecycle.ts';
+import type { ProgramRegion } from '#domain/roles.ts';
+import { INDEX, type IndexName } from './table.ts';
+
+/**
+ * Every key of the single table is built here and nowhere else. `ACCESS_PATTERNS` below lists how each
+ * item is read (a GetItem or a Query, never a Scan); test/integration/data-access-patterns.test.ts runs
+ * every entry against DynamoDB Local and checks the operation and index each one really uses.
+ *
+ * | item            | pk                                 | sk                    | GSI1 pk / sk                                       | GSI2 pk / sk                               | GSI3 pk / sk                                   |
+ * |-----------------|------------------------------------|-----------------------|----------------------------------------------------|--------------------------------------------|------------------------------------------------|
+ * | referral        | REF#<id>                           | REF                   | REGION#<r>#STAGE#<stage> / <priority>#<createdAt> | REFERRER#<sub> / <createdAt>               | REGION#<r>#CONSENT / <expiresOn>#<id> (open)   |
+ * | goal            | REF#<id>                           | GOAL#<goalId>         |                                                    |                                            |                                                |
+ * | session         | REF#<id>                           | SESSION#<sessionId>   | WORKER#<w>#SESSIONS / <date>#<sessionId>           | REGION#<r>#SESSIONS#<yyyy-mm> / <date>#<sid> |                                              |
+ * | audit event     | REF#<id>                           | EVENT#<ulid>          |                                                    |                                            | REGION#<r>#CREATED|CLOSED#<yyyy-mm> / <at>#<id> |
+ * | client pointer  | CLIENT#<r>#<clientMatchKey>        | CLIENT                |                                                    |                                            |                                                |
+ * | worker          | WORKER#<sub>                       | PROFILE               | REGION#<r>#WORKERS / ACTIVE|INACTIVE#<lastName>#<sub> |                                         |                                                |
+ * | worker change   | WORKER#<sub>                       | EVENT#<ulid>          |                                                    |                                            |                                                |
+ * | assignment      | WORKER#<sub>                       | CLIENT#<referralId>   |                                                    |                                            |                                                |
+ * | alert           | ALERTS#<audience>                  | ALERT#<ulid>          | ALERTS#<audience>#UNACKNOWLEDGED / <ulid> (until acknowledged) |                                |                                                |
+ * | debrief         | REGION#<r>#DEBRIEFS                | DEBRIEF#<sessionId>   | REGION#<r>#DEBRIEFS#OPEN / <dueAt>#<sessionId> (until done) | REGION#<r>#DEBRIEFS / <dueAt>#<sid> |                                                |
+ * | idempotency     | IDEMPOTENCY#<r>#<sub>#<key>        | IDEMPOTENCY           |                                                    |                                            |                                                |
+ *
+ * Deviations from the starting design, and why: a session's sort key is `SESSION#<sessionId>` (not
+ * `SESSION#<date>#…`) so a correction that changes the date stays one conditional update of one item; a
+ * debrief's sort key is `DEBRIEF#<sessionId>` so "mark done" is a GetItem-addressable update, with the due
+ * date in GSI1 (open debriefs only) and GSI2 (all). Created/closed months are the program time zone's.
+ */
+
+/** An id or sub used inside a key must not contain the separator (no key can reach into another). */
+function part(value: string, what: string): string {
+  if (value.length === 0 || value.includes('#')) {
+    throw new DomainValidationError(`Invalid ${what}`, [{ path: what, message: 'Must be an id' }]);
+  }
+  return value;
+}
+
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+/** Item `type` values (every item carries one). */
+export const ItemType = {
+  REFERRAL: 'REFERRAL',
+  GOAL: 'GOAL',
+  SESSION: 'SESSION',
+  EVENT: 'EVENT',
+  CLIENT_POINTER: 'CLIENT_POINTER',
+  WORKER: 'WORKER',
+  WORKER_EVENT: 'WORKER_EVENT',
+  ASSIGNMENT: 'ASSIGNMENT',
+  ALERT: 'ALERT',
+  DEBRIEF: 'DEBRIEF',
+  IDEMPOTENCY: 'IDEMPOTENCY',
+} as const;
+export type ItemType = (typeof ItemType)[keyof typeof ItemType];
+
+/** Who an alert is for: the region's coordinators, or one person (clinician, worker) by `sub`. */
+export const Audience = {
+  coordinators: (region: ProgramRegion): string => `coordinators#${region}`,
+  user: (sub: string): string => `user#${part(sub, 'sub')}`,
+};
+
+export const SK = {
+  REFERRAL: 'REF',
+  GOAL_PREFIX: 'GOAL#',
+  SESSION_PREFIX: 'SESSION#',
+  EVENT_PREFIX: 'EVENT#',
+  CLIENT_POINTER: 'CLIENT',
+  WORKER_PROFILE: 'PROFILE',
+  ASSIGNMENT_PREFIX: 'CLIENT#',
+  ALERT_PREFIX: 'ALERT#',
+  DEBRIEF_PREFIX: 'DEBRIEF#',
+  IDEMPOTENCY: 'IDEMPOTENCY',
+} as const;
+
+const referralPartition = (id: string) => `REF#${part(id, 'referralId')}`;
+const workerPartition = (sub: string) => `WORKER#${part(sub, 'workerId')}`;
+
+export const Keys = {
+  // --- referral and the items under it -----------------------------------------------------------
+  referralPartition,
+  referral: (id: string): ItemKey => ({ pk: referralPartition(id), sk: SK.REFERRAL }),
+  goal: (referralId: string, goalId: string): ItemKey => ({
+    pk: referralPartition(referralId),
+    sk: `${SK.GOAL_PREFIX}${part(goalId, 'goalId')}`,
+  }),
+  session: (referralId: string, sessionId: string): ItemKey => ({
+    pk: referralPartition(referralId),
+    sk: `${SK.SESSION_PREFIX}${part(sessionId, 'sessionId')}`,
+  }),
+  event: (referralId: string, eventId: string): ItemKey => ({
+    pk: referralPartition(referralId),
+    sk: `${SK.EVENT_PREFIX}${part(eventId, 'eventId')}`,
+  }),
+  /** One per (region, client): the ids of that client's open referrals (duplicate check). */
+  clientPointer: (region: ProgramRegion, clientMatchKey: string): ItemKey => ({
+    pk: `CLIENT#${region}#${part(clientMatchKey, 'clientMatchKey')}`,
+    sk: SK.CLIENT_POINTER,
+  }),
+
+  // --- workers ---------------------------------------------------------------------------------------
+  workerPartition,
+  worker: (sub: string): ItemKey => ({ pk: workerPartition(sub), sk: SK.WORKER_PROFILE }),
+  workerEvent: (sub: string, eventId: string): ItemKey => ({
+    pk: workerPartition(sub),
+    sk: `${SK.EVENT_PREFIX}${part(eventId, 'eventId')}`,
+  }),
+  assignment: (workerId: string, referralId: string): ItemKey => ({
+    pk: workerPartition(workerId),
+    sk: `${SK.ASSIGNMENT_PREFIX}${part(referralId, 'referralId')}`,
+  }),
+
+  // --- alerts, debriefs, idempotency -----------------------------------------------------------------
+  alertPartition: (audience: string): string => `ALERTS#${audience}`,
+  alert: (audience: string, alertId: string): ItemKey => ({
+    pk: `ALERTS#${audience}`,
+    sk: `${SK.ALERT_PREFIX}${part(alertId, 'alertId')}`,
+  }),
+  debriefPartition: (region: ProgramRegion): string => `REGION#${region}#DEBRIEFS`,
+  debrief: (region: ProgramRegion, sessionId: string): ItemKey => ({
+    pk: `REGION#${region}#DEBRIEFS`,
+    sk: `${SK.DEBRIEF_PREFIX}${part(sessionId, 'debriefId')}`,
+  }),
+  /** Scoped to the caller: two people may use the same key without meeting. */
+  idempotency: (region: ProgramRegion, sub: string, key: string): ItemKey => ({
+    pk: `IDEMPOTENCY#${region}#${part(sub, 'sub')}#${key}`,
+    sk: SK.IDEMPOTENCY,
+  }),
+};
+
+/** Secondary-index keys (attribute values written on items, and the partitions queried). */
+export const IndexKeys = {
+  /** GSI1: the region's queue for one stage, most urgent then oldest first. */
+  queue: (region: ProgramRegion, stage: Stage) => `REGION#${region}#STAGE#${stage}`,
+  queueSort: (priority: string, createdAt: string) => `${priority}#${createdAt}`,
+  /** GSI2: a clinician's referrals by creation time. */
+  referrer: (sub: string) => `REFERRER#${part(sub, 'referrerSub')}`,
+  referrerSort: (createdAt: string) => createdAt,
+  /** GSI3 (open referrals only): consent expiry per region. */
+  consent: (region: ProgramRegion) => `REGION#${region}#CONSENT`,
+  consentSort: (expiresOn: string, referralId: string) => `${expiresOn}#${referralId}`,
+  /** GSI3 on the SUBMITTED audit event: referrals created in a month (program time zone). */
+  created: (region: ProgramRegion, month: string) => `REGION#${region}#CREATED#${month}`,
+  /** GSI3 on the final (close, withdraw, decline) audit event: referrals closed in a month. */
+  closed: (region: ProgramRegion, month: string) => `REGION#${region}#CLOSED#${month}`,
+  /** Sort key of both month partitions above. */
+  reportSort: (at: string, referralId: string) => `${at}#${referralId}`,
+  /** GSI1: a worker's sessions by local date (paid minutes per month). */
+  workerSessions: (workerId: string) => `WORKER#${part(workerId, 'workerId')}#SESSIONS`,
+  sessionSort: (date: string, sessionId: string) => `${date}#${sessionId}`,
+  /** GSI2: every session of a region in a month (reports: sessions by mode, minutes per worker). */
+  regionSessions: (region: ProgramRegion, month: string) => `REGION#${region}#SESSIONS#${month}`,
+  /** GSI1: the region's workers, active first, by last name. */
+  regionWorkers: (region: ProgramRegion) => `REGION#${region}#WORKERS`,
+  workerSort: (active: boolean, lastName: string, sub: string) =>
+    `${active ? 'ACTIVE' : 'INACTIVE'}#${lastName.normalize('NFKD').toLowerCase()}#${sub}`,
+  activeWorkersPrefix: 'ACTIVE#',
+  /** GSI1 (until acknowledged): an audience's unacknowledged alerts. */
+  unacknowledgedAlerts: (audience: string) => `ALERTS#${audience}#UNACKNOWLEDGED`,
+  /** GSI1 (until done): a region's open debriefs by due time. */
+  openDebriefs: (region: ProgramRegion) => `REGION#${region}#DEBRIEFS#OPEN`,
+  /** GSI2: all of a region's debriefs by due time. */
+  allDebriefs: (region: ProgramRegion) => `REGION#${region}#DEBRIEFS`,
+  debriefSort: (dueAt: string, sessionId: string) => `${dueAt}#${sessionId}`,
+};
+
+export interface AccessPattern {
+  name: AccessPatternName;
+  operation: 'GetItem' | 'Query';
+  index?: IndexName;
+  key: string;
+}
+
+export const ACCESS_PATTERN_NAMES = [
+  'referral by id',
+  'referral with goals, sessions and events',
+  'audit events of a referral',
+  'goal by id',
+  'session by id',
+  'region queue by stage',
+  'referrals by referrer',
+  'clients by worker',
+  'open referrals for the same client',
+  'consent expiring in a region',
+  'referrals created in a date range',
+  'referrals closed in a date range',
+  'worker by id',
+  'workers of a region',
+  'worker change records',
+  'worker sessions by month',
+  'region sessions in a date range',
+  'alerts by audience',
+  'unacknowledged alerts by audience',
+  'alert by id',
+  'debrief by id',
+  'open debriefs due in a region',
+  'all debriefs of a region',
+  'idempotency record',
+] as const;
+export type AccessPatternName = (typeof ACCESS_PATTERN_NAMES)[number];
+
+export const ACCESS_PATTERNS: readonly AccessPattern[] = [
+  { name: 'referral by id', operation: 'GetItem', key: 'pk = REF#<id>, sk = REF' },
+  { name: 'referral with goals, sessions and events', operation: 'Query', key: 'pk = REF#<id>' },
+  {
+    name: 'audit events of a referral',
+    operation: 'Query',
+    key: 'pk = REF#<id>, begins_with(sk, EVENT#), oldest first',
+  },
+  { name: 'goal by id', operation: 'GetItem', key: 'pk = REF#<id>, sk = GOAL#<goalId>' },
+  { name: 'session by id', operation: 'GetItem', key: 'pk = REF#<id>, sk = SESSION#<sessionId>' },
+  {
+    name: 'region queue by stage',
+    operation: 'Query',
+    index: INDEX.GSI1,
+    key: 'gsi1pk = REGION#<r>#STAGE#<stage>, gsi1sk = <priority>#<createdAt> ascending (urgent, then oldest)',
+  },
+  {
+    name: 'referrals by referrer',
+    operation: 'Query',
+    index: INDEX.GSI2,
+    key: 'gsi2pk = REFERRER#<sub>, gsi2sk = <createdAt> descending',
+  },
+  {
+    name: 'clients by worker',
+    operation: 'Query',
+    key: 'pk = WORKER#<sub>, begins_with(sk, CLIENT#); then BatchGetItem of the referrals',
+  },
+  {
+    name: 'open referrals for the same client',
+    operation: 'GetItem',
+    key: 'pk = CLIENT#<r>#<clientMatchKey>, sk = CLIENT (ids of the open referrals)',
+  },
+  {
+    name: 'consent expiring in a region',
+    operation: 'Query',
+    index: INDEX.GSI3,
+    key: 'gsi3pk = REGION#<r>#CONSENT, gsi3sk < <date> (open referrals only)',
+  },
+  {
+    name: 'referrals created in a date range',
+    operation: 'Query',
+    index: INDEX.GSI3,
+    key: 'gsi3pk = REGION#<r>#CREATED#<yyyy-mm> per month, gsi3sk BETWEEN <from> AND <to> (SUBMITTED events)',
+  },
+  {
+    name: 'referrals closed in a date range',
+    operation: 'Query',
+    index: INDEX.GSI3,
+    key: 'gsi3pk = REGION#<r>#CLOSED#<yyyy-mm> per month, gsi3sk BETWEEN <from> AND <to> (final events)',
+  },
+  { name: 'worker by id', operation: 'GetItem', key: 'pk = WORKER#<sub>, sk = PROFILE' },
+  {
+    name: 'workers of a region',
+    operation: 'Query',
+    index: INDEX.GSI1,
+    key: 'gsi1pk = REGION#<r>#WORKERS, gsi1sk = ACTIVE|INACTIVE#<lastName>#<sub> (begins_with ACTIVE# for active only)',
+  },
+  {
+    name: 'worker change records',
+    operation: 'Query',
+    key: 'pk = WORKER#<sub>, begins_with(sk, EVENT#)',
+  },
+  {
+    name: 'worker sessions by month',
+    operation: 'Query',
+    index: INDEX.GSI1,
+    key: 'gsi1pk = WORKER#<id>#SESSIONS, begins_with(gsi1sk, <yyyy-mm>-)',
+  },
+  {
+    name: 'region sessions in a date range',
+    operation: 'Query',
+    index: INDEX.GSI2,
+    key: 'gsi2pk = REGION#<r>#SESSIONS#<yyyy-mm> per month, gsi2sk BETWEEN <from> AND <to>',
+  },
+  {
+    name: 'alerts by audience',
+    operation: 'Query',
+    key: 'pk = ALERTS#<audience>, begins_with(sk, ALERT#) descending (newest first)',
+  },
+  {
+    name: 'unacknowledged alerts by audience',
+    operation: 'Query',
+    index: INDEX.GSI1,
+    key: 'gsi1pk = ALERTS#<audience>#UNACKNOWLEDGED descending (removed on acknowledge)',
+  },
+  { name: 'alert by id', operation: 'GetItem', key: 'pk = ALERTS#<audience>, sk = ALERT#<ulid>' },
+  { name: 'debrief by id', operation: 'GetItem', key: 'pk = REGION#<r>#DEBRIEFS, sk = DEBRIEF#<sessionId>' },
+  {
+    name: 'open debriefs due in a region',
+    operation: 'Query',
+    index: INDEX.GSI1,
+    key: 'gsi1pk = REGION#<r>#DEBRIEFS#OPEN, gsi1sk <= <dueBefore> (removed when done)',
+  },
+  {
+    name: 'all debriefs of a region',
+    operation: 'Query',
+    index: INDEX.GSI2,
+    key: 'gsi2pk = REGION#<r>#DEBRIEFS, gsi2sk = <dueAt>#<sessionId>',
+  },
+  {
+    name: 'idempotency record',
+    operation: 'GetItem',
+    key: 'pk = IDEMPOTENCY#<r>#<sub>#<key>, sk = IDEMPOTENCY (begin: a conditional PutItem returning ALL_OLD)',
+  },
+];

@@ -1,0 +1,329 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Stage } from './lifecycle.ts';
+import { type ProgramRegion, ProgramRegionSchema } from './roles.ts';
+import {
+  AvailabilitySchema,
+  type ClosureReason,
+  CONSENT_SCOPES,
+  ConsentScopeSchema,
+  type DeclineReason,
+  EmailSchema,
+  IsoDateSchema,
+  isIsoDate,
+  LanguageSchema,
+  LIVED_EXPERIENCE_AREAS,
+  LivedExperienceAreaSchema,
+  optionalText,
+  PhoneSchema,
+  requiredText,
+  strictObject,
+  todayInProgramZone,
+  UrgencySchema,
+  uniqueArray,
+  WorkerGenderPreferenceSchema,
+  yearsBetween,
+} from './vocabulary.ts';
+
+/**
+ * The referral form a clinician submits, and the stored referral.
+ *
+ * Time-relative rules (date of birth in the past, consent not expired, …) are checked against "today" in the
+ * program's time zone when a form is submitted or corrected. Stored details are not re-validated with these
+ * schemas: a consent that was valid at submission may expire later (that raises an alert, not an error).
+ */
+
+export const MIN_CLIENT_AGE = 16;
+export const MAX_CLIENT_AGE = 120;
+
+// ---------------------------------------------------------------------------------------------------------
+// Sections (each replaceable on its own by a correction)
+// ---------------------------------------------------------------------------------------------------------
+
+/** The referring clinician as the client and worker will know them. Their id comes from the token. */
+export const ReferrerSchema = strictObject({
+  name: requiredText(120),
+  team: requiredText(120),
+  site: requiredText(120),
+  phone: PhoneSchema.optional(),
+  email: EmailSchema,
+});
+
+export const ClientSchema = strictObject({
+  givenName: requiredText(80),
+  familyName: requiredText(80),
+  preferredName: optionalText(80),
+  pronouns: optionalText(40),
+  dateOfBirth: IsoDateSchema,
+  phone: PhoneSchema.optional(),
+  email: EmailSchema.optional(),
+  /** The client agrees to texts on `phone` (someone else may read their messages). */
+  safeToText: z.boolean(),
+  safeToVoicemail: z.boolean(),
+  neighbourhood: requiredText(80),
+  /** Preferred language. */
+  language: LanguageSchema,
+  interpreterNeeded: z.boolean(),
+}).superRefine((client, ctx) => {
+  // Zod runs object refinements even when a field failed its own check: judge only well-formed dates.
+  if (isIsoDate(client.dateOfBirth)) {
+    const today = todayInProgramZone();
+    const age = yearsBetween(client.dateOfBirth, today);
+    if (client.dateOfBirth >= today) {
+      ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'Must be in the past' });
+    } else if (age < MIN_CLIENT_AGE || age > MAX_CLIENT_AGE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dateOfBirth'],
+        message: `The client must be ${MIN_CLIENT_AGE} to ${MAX_CLIENT_AGE} years old`,
+      });
+    }
+  }
+  if ((client.safeToText || client.safeToVoicemail) && client.phone === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['phone'],
+      message: 'A phone number is needed when it is safe to text or leave voicemail',
+    });
+  }
+});
+
+const REQUIRED_CONSENT_SCOPES = ['SHARE_WITH_PEER_WORKER', 'CONTACT_CLIENT'] as const;
+
+export const ConsentSchema = strictObject({
+  given: z.literal(true, { error: 'The client must consent before a referral can be made' }),
+  scope: uniqueArray(ConsentScopeSchema, CONSENT_SCOPES.length).refine(
+    (scope) => REQUIRED_CONSENT_SCOPES.every((s) => scope.includes(s)),
+    { error: `Consent must include ${REQUIRED_CONSENT_SCOPES.join(' and ')}` },
+  ),
+  /** When consent was given (not in the future). */
+  date: IsoDateSchema,
+  /** The last day the consent covers (after `date`, not already past). */
+  expiresOn: IsoDateSchema,
+}).superRefine((consent, ctx) => {
+  const today = todayInProgramZone();
+  const wellFormed = isIsoDate(consent.date) && isIsoDate(consent.expiresOn);
+  if (isIsoDate(consent.date) && consent.date > today) {
+    ctx.addIssue({ code: 'custom', path: ['date'], message: 'Must not be in the future' });
+  }
+  if (wellFormed && consent.expiresOn <= consent.date) {
+    ctx.addIssue({ code: 'custom', path: ['expiresOn'], message: 'Must be after the consent date' });
+  } else if (wellFormed && consent.expiresOn < today) {
+    ctx.addIssue({ code: 'custom', path: ['expiresOn'], message: 'Consent has already expired' });
+  }
+});
+
+/** One of the client's goals, in the client's own words. */
+export const ClientGoalSchema = strictObject({ text: requiredText(500) });
+export const ClientGoalsSchema = z
+  .array(ClientGoalSchema)
+  .min(1, 'At least one goal in the client’s words')
+  .max(10, 'At most 10 goals');
+
+const mustHave = z.boolean().default(false);
+
+export const PreferencesSchema = strictObject({
+  livedExperience: strictObject({
+    values: uniqueArray(LivedExperienceAreaSchema, LIVED_EXPERIENCE_AREAS.length).min(1, 'Pick at least one'),
+    mustHave,
+  }).optional(),
+  workerGender: strictObject({ value: WorkerGenderPreferenceSchema, mustHave })
+    .refine((pref) => !(pref.mustHave && pref.value === 'NO_PREFERENCE'), {
+      error: 'A must-have gender preference needs a gender',
+      path: ['mustHave'],
+    })
+    .optional(),
+  languages: strictObject({
+    values: uniqueArray(LanguageSchema, 10).min(1, 'Pick at least one'),
+    mustHave,
+  }).optional(),
+  culturalBackground: strictObject({
+    values: uniqueArray(requiredText(80), 10).min(1, 'Pick at least one'),
+    mustHave,
+  }).optional(),
+  interests: strictObject({
+    values: uniqueArray(requiredText(80), 20).min(1, 'Pick at least one'),
+    mustHave,
+  }).optional(),
+});
+export type Preferences = z.infer<typeof PreferencesSchema>;
+
+export const LogisticsSchema = strictObject({
+  transportNeeds: optionalText(1000),
+  accessibilityNeeds: optionalText(1000),
+});
+
+export const SafetySchema = strictObject({
+  homeVisitSafetyNotes: optionalText(2000),
+  riskSummary: optionalText(2000),
+});
+
+/** Every section of the form, in the order the form and the audit events list them. */
+export const REFERRAL_SECTIONS = [
+  'referrer',
+  'client',
+  'consent',
+  'goals',
+  'preferences',
+  'availability',
+  'logistics',
+  'safety',
+  'currentSupports',
+  'reasonForReferral',
+  'urgency',
+] as const;
+export type ReferralSection = (typeof REFERRAL_SECTIONS)[number];
+
+const sections = {
+  referrer: ReferrerSchema,
+  client: ClientSchema,
+  consent: ConsentSchema,
+  goals: ClientGoalsSchema,
+  preferences: PreferencesSchema,
+  /** When the client can meet; empty means "not stated". */
+  availability: AvailabilitySchema,
+  logistics: LogisticsSchema,
+  safety: SafetySchema,
+  currentSupports: requiredText(2000),
+  reasonForReferral: requiredText(2000),
+  urgency: UrgencySchema,
+} satisfies Record<ReferralSection, z.ZodType>;
+
+// ---------------------------------------------------------------------------------------------------------
+// The form, its correction, and the stored referral
+// ---------------------------------------------------------------------------------------------------------
+
+export const ReferralInputSchema = strictObject({
+  referrer: sections.referrer,
+  client: sections.client,
+  consent: sections.consent,
+  goals: sections.goals,
+  preferences: sections.preferences.default({}),
+  availability: sections.availability.default([]),
+  logistics: sections.logistics.default({}),
+  safety: sections.safety.default({}),
+  currentSupports: sections.currentSupports.optional(),
+  reasonForReferral: sections.reasonForReferral,
+  urgency: sections.urgency,
+  region: ProgramRegionSchema,
+});
+export type ReferralInput = z.infer<typeof ReferralInputSchema>;
+/** The form as sent (defaults not yet applied). */
+export type ReferralForm = z.input<typeof ReferralInputSchema>;
+
+/**
+ * A correction: any section replaced whole, `version` as read. The region is not changeable (a referral
+ * moves to another region by closing as TRANSFERRED and re-referring there), so it is refused as unknown.
+ */
+export const ReferralPatchSchema = strictObject({
+  referrer: sections.referrer.optional(),
+  client: sections.client.optional(),
+  consent: sections.consent.optional(),
+  goals: sections.goals.optional(),
+  preferences: sections.preferences.optional(),
+  availability: sections.availability.optional(),
+  logistics: sections.logistics.optional(),
+  safety: sections.safety.optional(),
+  currentSupports: sections.currentSupports.optional(),
+  reasonForReferral: sections.reasonForReferral.optional(),
+  urgency: sections.urgency.optional(),
+  version: z.number().int('Must be a whole number').min(1, 'Must be at least 1'),
+}).refine((patch) => REFERRAL_SECTIONS.some((section) => patch[section] !== undefined), {
+  error: 'Nothing to change: send at least one section',
+});
+export type ReferralPatch = z.infer<typeof ReferralPatchSchema>;
+
+/** A closure as recorded on the referral (and told to the referrer). */
+export interface ReferralClosure {
+  reason: ClosureReason;
+  summary: string;
+  /** The `sub` of whoever closed (or withdrew) it. */
+  closedBy: string;
+}
+
+/** A decline at triage as recorded on the referral (and told to the referrer). */
+export interface ReferralDecline {
+  reason: DeclineReason;
+  summary: string;
+  declinedBy: string;
+}
+
+/** The stored referral: the form plus where it is in the lifecycle. */
+export interface Referral {
+  id: string;
+  region: ProgramRegion;
+  stage: Stage;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  /** The referring clinician's `sub`. */
+  referrerSub: string;
+  details: ReferralInput;
+  /** `priorityOf(details.urgency)`: the queue's sort prefix. */
+  priority: string;
+  stageEnteredAt: string;
+  workerId?: string;
+  workerFirstName?: string;
+  matchedAt?: string;
+  closedAt?: string;
+  closure?: ReferralClosure;
+  declinedReason?: ReferralDecline;
+  /** On a re-referral: the referral it was made from. */
+  previousReferralId?: string;
+  /** The open referral in the same region for the same client, when there was one at submission. */
+  possibleDuplicateOf?: string;
+  lastSessionAt?: string;
+  holdReason?: string;
+  /** The state-machine execution that currently drives this referral. */
+  executionName?: string;
+  /** The task token of the wait in progress; never sent to a client or a log. */
+  waitToken?: string;
+  /** The stage the stored `waitToken` waits in. */
+  waitStage?: Stage;
+  /** `details.consent.expiresOn`, kept top-level for the consent-expiry check. */
+  consentExpiresOn: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------------------
+
+function normaliseName(value: string): string {
+  return value.normalize('NFKD').replace(/\p{M}/gu, '').trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/**
+ * A stable key for "the same client" (duplicate detection): sha256 hex of given name, family name and date
+ * of birth, trimmed, lower-cased, accents and repeated spaces removed. 'José  Núñez' and 'jose nunez' match.
+ */
+export function clientMatchKey(details: Pick<ReferralInput, 'client'>): string {
+  const { givenName, familyName, dateOfBirth } = details.client;
+  return createHash('sha256')
+    .update(`${normaliseName(givenName)}|${normaliseName(familyName)}|${dateOfBirth.trim()}`)
+    .digest('hex');
+}
+
+/** JSON with object keys sorted, so two equal values compare equal whatever their key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+}
+
+/** The sections a correction actually changes (for the audit event), in form order. */
+export function changedFields(before: ReferralInput, patch: Partial<ReferralPatch>): ReferralSection[] {
+  return REFERRAL_SECTIONS.filter(
+    (section) => patch[section] !== undefined && canonical(patch[section]) !== canonical(before[section]),
+  );
+}
+
+/** The details after a correction (sections sent replace the stored ones; `version` is not a detail). */
+export function applyReferralPatch(before: ReferralInput, patch: Partial<ReferralPatch>): ReferralInput {
+  const after: ReferralInput = { ...before };
+  for (const section of REFERRAL_SECTIONS) {
+    if (patch[section] !== undefined) Object.assign(after, { [section]: patch[section] });
+  }
+  return after;
+}

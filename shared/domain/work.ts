@@ -1,0 +1,174 @@
+import { z } from 'zod';
+import {
+  ClosureReasonSchema,
+  ConcernCategorySchema,
+  ConcernLevelSchema,
+  DeclineReasonSchema,
+  IdSchema,
+  optionalText,
+  PastOrTodayDateSchema,
+  requiredText,
+  type SessionMode,
+  SessionModeSchema,
+  strictObject,
+} from './vocabulary.ts';
+
+/**
+ * The bodies of the actions taken on a referral after it is submitted (goals, ratings, sessions, triage,
+ * matching, holds, closure, concerns) and the stored goal and session.
+ */
+
+// ---------------------------------------------------------------------------------------------------------
+// Goals and goal attainment
+// ---------------------------------------------------------------------------------------------------------
+
+/** Goal-attainment scale: −2 much less than expected … 0 expected outcome … +2 much more than expected. */
+export const MIN_RATING = -2;
+export const MAX_RATING = 2;
+/** Where every goal starts when it is set (somewhat less than expected). */
+export const BASELINE_RATING = -1;
+
+export const GoalRatingValueSchema = z
+  .number()
+  .int('Must be a whole number')
+  .min(MIN_RATING, `Must be from ${MIN_RATING} to ${MAX_RATING}`)
+  .max(MAX_RATING, `Must be from ${MIN_RATING} to ${MAX_RATING}`);
+
+/** A goal as the worker and client write it together, in the client's words. */
+export const GoalInputSchema = strictObject({
+  title: requiredText(200),
+  description: optionalText(1000),
+});
+export type GoalInput = z.infer<typeof GoalInputSchema>;
+
+export const GoalsInputSchema = strictObject({
+  goals: z.array(GoalInputSchema).min(1, 'At least one goal').max(10, 'At most 10 goals'),
+});
+export type GoalsInput = z.infer<typeof GoalsInputSchema>;
+
+export const GoalRatingInputSchema = strictObject({
+  rating: GoalRatingValueSchema,
+  note: optionalText(1000),
+});
+export type GoalRatingInput = z.infer<typeof GoalRatingInputSchema>;
+
+export interface GoalRating {
+  rating: number;
+  note?: string;
+  /** ISO timestamp. */
+  at: string;
+  /** The `sub` of who rated. */
+  by: string;
+}
+
+export interface Goal {
+  id: string;
+  referralId: string;
+  title: string;
+  description?: string;
+  baselineRating: typeof BASELINE_RATING;
+  /** Every rating after the baseline, oldest first. */
+  ratings: GoalRating[];
+  /** The last rating (the baseline until the first rating); the one the T-score at closure uses. */
+  latestRating: number;
+  createdAt: string;
+  achievedAt?: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Sessions
+// ---------------------------------------------------------------------------------------------------------
+
+export const MAX_SESSION_MINUTES = 720;
+
+const sessionFields = {
+  /** The day it took place, in the program's time zone; not in the future. */
+  date: PastOrTodayDateSchema,
+  mode: SessionModeSchema,
+  /** Paid minutes, travel included. */
+  minutes: z
+    .number()
+    .int('Must be a whole number')
+    .min(1, 'Must be at least 1')
+    .max(MAX_SESSION_MINUTES, `Must be at most ${MAX_SESSION_MINUTES}`),
+  note: optionalText(4000),
+  /** The worker wants a supervision debrief about this session. */
+  debriefNeeded: z.boolean(),
+};
+
+export const SessionInputSchema = strictObject({
+  ...sessionFields,
+  debriefNeeded: sessionFields.debriefNeeded.default(false),
+});
+export type SessionInput = z.infer<typeof SessionInputSchema>;
+
+/** A session correction: any fields, `version` as read. Nothing defaults, so omitted fields stay. */
+export const SessionPatchSchema = strictObject({
+  date: sessionFields.date.optional(),
+  mode: sessionFields.mode.optional(),
+  minutes: sessionFields.minutes.optional(),
+  note: sessionFields.note,
+  debriefNeeded: sessionFields.debriefNeeded.optional(),
+  version: z.number().int('Must be a whole number').min(1, 'Must be at least 1'),
+}).refine((patch) => Object.keys(patch).some((key) => key !== 'version'), {
+  error: 'Nothing to change: send at least one field',
+});
+export type SessionPatch = z.infer<typeof SessionPatchSchema>;
+
+export interface Session {
+  id: string;
+  referralId: string;
+  workerId: string;
+  date: string;
+  mode: SessionMode;
+  minutes: number;
+  note?: string;
+  debriefNeeded: boolean;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Lifecycle action bodies
+// ---------------------------------------------------------------------------------------------------------
+
+/** `close`: the reason and a summary the referrer will read. */
+export const ClosureInputSchema = strictObject({
+  reason: ClosureReasonSchema,
+  summary: requiredText(2000),
+});
+export type ClosureInput = z.infer<typeof ClosureInputSchema>;
+
+/** `decline` at triage: its own reasons (`DECLINE_REASONS`), since nothing was started. */
+export const DeclineInputSchema = strictObject({
+  reason: DeclineReasonSchema,
+  summary: requiredText(2000),
+});
+export type DeclineInput = z.infer<typeof DeclineInputSchema>;
+
+/** `withdraw` by the referring clinician: closes with reason `WITHDRAWN` and this text as the summary. */
+export const WithdrawInputSchema = strictObject({ reason: requiredText(2000) });
+export type WithdrawInput = z.infer<typeof WithdrawInputSchema>;
+
+export const HoldInputSchema = strictObject({ reason: requiredText(500) });
+export type HoldInput = z.infer<typeof HoldInputSchema>;
+
+export const ResumeInputSchema = strictObject({ reason: optionalText(500) });
+export type ResumeInput = z.infer<typeof ResumeInputSchema>;
+
+export const MatchInputSchema = strictObject({ workerId: IdSchema });
+export type MatchInput = z.infer<typeof MatchInputSchema>;
+
+export const ReassignInputSchema = strictObject({ workerId: IdSchema, reason: requiredText(500) });
+export type ReassignInput = z.infer<typeof ReassignInputSchema>;
+
+/**
+ * A worker's concern about a client. Deliberately no free text: a concern becomes an alert (SNS, email, SMS)
+ * and those carry no health information. The details are discussed person to person.
+ */
+export const ConcernInputSchema = strictObject({
+  level: ConcernLevelSchema,
+  category: ConcernCategorySchema,
+});
+export type ConcernInput = z.infer<typeof ConcernInputSchema>;

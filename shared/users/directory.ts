@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { type ProgramRegion, ProgramRegionSchema, Role, RoleSchema } from '#domain/roles.ts';
+
+/**
+ * The `UserDirectory` port: where logins live. In the cloud it is the region's Cognito user pool
+ * (shared/users/cognito-directory.ts); locally a JSON file under `.data/`
+ * (infra/local/user-directory.ts). A worker's id is their login's `sub`.
+ */
+
+export const NameSchema = z.string().trim().min(1).max(100);
+
+/** `POST /users` body: the region comes from the caller's token, never from the body. */
+export const CreateUserBodySchema = z
+  .strictObject({
+    email: z.email().max(254),
+    givenName: NameSchema,
+    familyName: NameSchema,
+    role: RoleSchema,
+  })
+  .meta({ id: 'CreateUserInput' });
+export type CreateUserBody = z.infer<typeof CreateUserBodySchema>;
+
+export const NewUserSchema = CreateUserBodySchema.extend({ region: ProgramRegionSchema });
+export type NewUser = z.infer<typeof NewUserSchema>;
+
+export const DirectoryUserSchema = z
+  .object({
+    sub: z.string(),
+    email: z.string(),
+    givenName: z.string(),
+    familyName: z.string(),
+    role: RoleSchema,
+    region: ProgramRegionSchema,
+    enabled: z.boolean(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'User' });
+export type DirectoryUser = z.infer<typeof DirectoryUserSchema>;
+
+export interface ListUsersQuery {
+  region: ProgramRegion;
+  role?: Role;
+}
+
+export interface UserDirectory {
+  /** Creates a login in `region` with `role` as its only group; `UserExistsError` if the email is taken. */
+  createUser(user: NewUser): Promise<{ sub: string }>;
+  /** The region's users (of one role when given), ordered by family then given name. */
+  listUsers(query: ListUsersQuery): Promise<DirectoryUser[]>;
+}
+
+/** The email already has a login in this region (mapped to 409 by shared/http/errors.ts). */
+export class UserExistsError extends Error {
+  constructor(options?: { cause?: unknown }) {
+    super('An account with this email already exists', options);
+    this.name = 'UserExistsError';
+  }
+}
+
+/**
+ * Which roles a caller may create accounts for: coordinators make clinicians and peer workers;
+ * admins also make coordinators. Admin accounts are made outside the API.
+ */
+export function creatableRoles(actor: Role): Role[] {
+  if (actor === Role.ADMIN) return [Role.CLINICIAN, Role.PEER_WORKER, Role.COORDINATOR];
+  if (actor === Role.COORDINATOR) return [Role.CLINICIAN, Role.PEER_WORKER];
+  return [];
+}
+
+export function byName(a: DirectoryUser, b: DirectoryUser): number {
+  return a.familyName.localeCompare(b.familyName) || a.givenName.localeCompare(b.givenName);
+}

@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { createDocumentClient, type StoreRequest } from '#data/client.ts';
+import type { Actor } from '#data/events.ts';
+import { createReferral, type TransitionInput, transition } from '#data/referrals.ts';
+import type { Store } from '#data/store.ts';
+import { ensureTable } from '#data/table.ts';
+import { createWorker } from '#data/workers.ts';
+import { type LifecycleEvent, Stage } from '#domain/lifecycle.ts';
+import type { Referral } from '#domain/referral.ts';
+import { type ReferralForm, type ReferralInput, ReferralInputSchema } from '#domain/referral.ts';
+import { type ProgramRegion, Role } from '#domain/roles.ts';
+import { todayInProgramZone } from '#domain/vocabulary.ts';
+import { type Worker, type WorkerForm, type WorkerInput, WorkerInputSchema } from '#domain/worker.ts';
+
+export interface TestStore extends Store {
+  /** Every DynamoDB operation this store sent, in order (clear it with `requests.length = 0`). */
+  requests: StoreRequest[];
+  /** Fix the clock (`undefined` returns to real time). */
+  setNow(date: Date | undefined): void;
+}
+
+/**
+ * A store on its own fresh table in the DynamoDB Local that globalSetup started (`t-<uuid>`), so test
+ * files and tests never see each other's items.
+ */
+export async function makeTestStore(region: ProgramRegion = 'vancouver'): Promise<TestStore> {
+  const requests: StoreRequest[] = [];
+  const doc = createDocumentClient({
+    endpoint: inject('dynamoEndpoint'),
+    onRequest: (request) => requests.push(request),
+  });
+  const tableName = `t-${randomUUID()}`;
+  await ensureTable(doc, tableName);
+  requests.length = 0;
+  let fixed: Date | undefined;
+  return {
+    doc,
+    tableName,
+    region,
+    now: () => (fixed ? new Date(fixed) : new Date()),
+    requests,
+    setNow: (date) => {
+      fixed = date;
+    },
+  };
+}
+
+/** `YYYY-MM-DD` `days` from today in the program's time zone (negative for the past). */
+export function localDate(days: number): string {
+  const date = new Date(`${todayInProgramZone()}T12:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+/** A complete, valid referral form (parsed by the real schema), with overrides per section. */
+export function referralInput(
+  overrides: Partial<ReferralForm> = {},
+  region: ProgramRegion = 'vancouver',
+): ReferralInput {
+  const form: ReferralForm = {
+    referrer: {
+      name: 'Dr Test Clinician',
+      team: 'Community Mental Health',
+      site: 'Test Site',
+      email: 'clin@example.org',
+    },
+    client: {
+      givenName: 'Alex',
+      familyName: `Client-${randomUUID().slice(0, 8)}`,
+      dateOfBirth: '1990-04-12',
+      phone: '604-555-0100',
+      safeToText: true,
+      safeToVoicemail: false,
+      neighbourhood: 'Kitsilano',
+      language: 'English',
+      interpreterNeeded: false,
+    },
+    consent: {
+      given: true,
+      scope: ['SHARE_WITH_PEER_WORKER', 'CONTACT_CLIENT'],
+      date: localDate(-10),
+      expiresOn: localDate(355),
+    },
+    goals: [{ text: 'Get out of the house twice a week' }],
+    reasonForReferral: 'Isolated after discharge',
+    urgency: 'ROUTINE',
+    region,
+    ...overrides,
+  };
+  return ReferralInputSchema.parse(form);
+}
+
+/** A complete, valid worker profile (parsed by the real schema). */
+export function workerInput(overrides: Partial<WorkerForm> = {}): WorkerInput {
+  return WorkerInputSchema.parse({
+    firstName: 'Sam',
+    lastName: 'Worker',
+    email: 'sam@example.org',
+    phone: '604-555-0199',
+    gender: 'NON_BINARY',
+    languages: ['English'],
+    livedExperience: ['MOOD'],
+    maxCaseload: 5,
+    active: true,
+    ...overrides,
+  } satisfies WorkerForm);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Seeding through the real repositories
+// ---------------------------------------------------------------------------------------------------------
+
+export const actors = {
+  clinician: { sub: 'clinician-1', role: Role.CLINICIAN } as Actor,
+  coordinator: { sub: 'coordinator-1', role: Role.COORDINATOR } as Actor,
+  worker: (sub: string): Actor => ({ sub, role: Role.PEER_WORKER }),
+};
+
+export async function seedWorker(
+  store: Store,
+  overrides: Partial<WorkerForm> = {},
+  id: string = `w-${randomUUID()}`,
+): Promise<Worker> {
+  return createWorker(store, { id, input: workerInput(overrides), actor: actors.coordinator });
+}
+
+/**
+ * A referral driven through the real transitions to `stage` (GOAL_SETTING and later need `workerId`).
+ * CLOSED is reached by closing from REFERRED unless a worker is given.
+ */
+export async function seedReferral(
+  store: Store,
+  options: { stage?: Stage; workerId?: string; details?: ReferralInput; referrerSub?: string } = {},
+): Promise<Referral> {
+  const referrerSub = options.referrerSub ?? actors.clinician.sub;
+  let referral = await createReferral(store, {
+    details: options.details ?? referralInput({}, store.region),
+    referrerSub,
+  });
+  const target = options.stage ?? Stage.REFERRED;
+  const step = async (
+    event: LifecycleEvent,
+    extra: Partial<TransitionInput> = {},
+    actor: Actor = actors.coordinator,
+  ) => {
+    referral = (await transition(store, { referralId: referral.id, event, actor, ...extra })).referral;
+  };
+  if (target === Stage.REFERRED) return referral;
+  if (target === Stage.DECLINED) {
+    await step('decline', { reason: 'INELIGIBLE', summary: 'Outside the program criteria' });
+    return referral;
+  }
+  if (target === Stage.CLOSED && !options.workerId) {
+    await step('close', { reason: 'OTHER', summary: 'Closed before triage' });
+    return referral;
+  }
+  await step('accept');
+  if (target === Stage.AWAITING_MATCH) return referral;
+  const workerId = options.workerId;
+  if (!workerId) throw new Error(`seedReferral: ${target} needs a workerId`);
+  await step('match', { workerId });
+  if (target === Stage.GOAL_SETTING) return referral;
+  await step('setGoals', { goals: [{ title: 'Walk to the park' }] }, actors.worker(workerId));
+  if (target === Stage.IN_SESSIONS) return referral;
+  if (target === Stage.ON_HOLD) {
+    await step('hold', { reason: 'Travelling' });
+    return referral;
+  }
+  await step('goalsAchieved', {}, actors.worker(workerId));
+  if (target === Stage.GOALS_ACHIEVED) return referral;
+  await step('close', { reason: 'GOALS_MET', summary: 'Goals met' });
+  return referral;
+}

@@ -1,0 +1,468 @@
+import './polyfill.ts';
+import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { getReferral, listOpenReferrals, recordExecution } from '#data/referrals.ts';
+import type { Store } from '#data/store.ts';
+import { type Stage, WAITS, waitFor } from '#domain/lifecycle.ts';
+import type { Referral } from '#domain/referral.ts';
+import type { ProgramRegion } from '#domain/roles.ts';
+import type { Timers } from '#domain/settings.ts';
+import { checkActivity } from '../functions/workflow/check-activity.ts';
+import type { TaskDeps } from '../functions/workflow/deps.ts';
+import { type FollowUpResult, followUp } from '../functions/workflow/follow-up.ts';
+import { notify } from '../functions/workflow/notify.ts';
+import {
+  ConsoleNotifier,
+  type EventPublisher,
+  MemoryEventPublisher,
+  type Notifier,
+} from '../functions/workflow/ports.ts';
+import { waitForPerson } from '../functions/workflow/wait-for-person.ts';
+import { regionConfig } from '../infra/regions.ts';
+import { type SynthesizedWorkflow, synthesizeWorkflow } from './asl.ts';
+import type {
+  CheckActivityInput,
+  ClosedCause,
+  NotifyInput,
+  ReferralClosedError,
+  WaitForPersonInput,
+  WaitOutcome,
+} from './contract.ts';
+import type { WorkflowFunctions } from './definition.ts';
+import {
+  checkExecutionName,
+  type ExecutionInput,
+  executionInput,
+  type StartOptions,
+  type WorkflowGateway,
+} from './gateway.ts';
+import { TokenBroker, taskFailure } from './token-broker.ts';
+
+/**
+ * Runs a region's referral state machine on a laptop: the exact ASL the region's stack synthesizes, executed
+ * by aws-local-stepfunctions, each Task mapped to the handler function its Lambda runs, a token broker for
+ * `.waitForTaskToken`, and a periodic tick for the follow-ups and repairs. It is also the region's local
+ * `WorkflowGateway`.
+ */
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+
+export interface ExecutionInfo {
+  name: string;
+  referralId: string;
+  status: ExecutionStatus;
+  /** States entered (Step Functions bills a Standard workflow per state transition). */
+  transitions: number;
+  /** The states entered, in order (the latest 500). */
+  states: string[];
+  /** The error name if it failed. */
+  error?: string;
+}
+
+interface LocalExecution extends ExecutionInfo {
+  abort(): void;
+  /** Settles when the execution has ended and its last task handler has returned. */
+  done: Promise<void>;
+  /** Values the ASL reads with TimeoutSecondsPath (see `timeoutSources`). */
+  shadow: Map<string, unknown>;
+  inflight: Set<Promise<unknown>>;
+}
+
+export interface LocalWorkflowRunnerOptions {
+  region: ProgramRegion;
+  store: Store;
+  /** Default: the region's configured timers. Tests shorten them (seconds). */
+  timers?: Timers;
+  notifier?: Notifier;
+  events?: EventPublisher;
+  /** Structured log lines (ids and stages only). Default: JSON on stdout. */
+  log?: (entry: Record<string, unknown>) => void;
+  /** Follow-ups and repairs every this many ms; 0 turns the tick off. Default 60 s. */
+  tickEveryMs?: number;
+  /** A referral changed this recently is left to its own start by the periodic repair. Default 60 s. */
+  repairGraceMs?: number;
+  /** An already synthesized workflow for this region and these timers (saves a synth). */
+  workflow?: SynthesizedWorkflow;
+}
+
+export interface ResumeReport {
+  /** `referralId → executionName` of the executions started. */
+  started: Record<string, string>;
+  /** Open referrals already driven by a running execution. */
+  running: number;
+}
+
+type TaskName = keyof WorkflowFunctions;
+type AslState = {
+  Type: string;
+  Resource?: string;
+  Parameters?: { FunctionName?: string };
+  TimeoutSecondsPath?: string;
+  ResultPath?: string | null;
+  ResultSelector?: unknown;
+  Result?: unknown;
+};
+type TaskHandler = (input: Record<string, unknown>) => Promise<unknown>;
+/** The library types handlers over JSON values; ours take the task's (object) parameters. */
+type LocalHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
+
+const STOPPED = 'RunnerStopped';
+const MAX_STATES_KEPT = 500;
+
+export class LocalWorkflowRunner implements WorkflowGateway {
+  readonly region: ProgramRegion;
+  /** The ASL this runner executes: byte for byte what the region's stack synthesizes. */
+  readonly asl: string;
+  readonly timers: Timers;
+  readonly events: EventPublisher;
+
+  private readonly store: Store;
+  private readonly machine: StateMachine;
+  private readonly taskOfState = new Map<string, TaskName>();
+  /** TimeoutSecondsPath root (`timers`, `activity`) → the Pass result or the Task state that writes it. */
+  private readonly timeoutSources = new Map<string, { pass: unknown } | { task: string }>();
+  private readonly broker = new TokenBroker();
+  private readonly executions = new Map<string, LocalExecution>();
+  private readonly deps: TaskDeps;
+  private readonly log: (entry: Record<string, unknown>) => void;
+  private readonly repairGraceMs: number;
+  private tickTimer: NodeJS.Timeout | undefined;
+  private ticking: Promise<unknown> | undefined;
+  private stopping = false;
+
+  constructor(options: LocalWorkflowRunnerOptions) {
+    this.region = options.region;
+    this.store = options.store;
+    if (options.store.region !== options.region) throw new Error('The store is for another region');
+    this.timers = options.timers ?? regionConfig(options.region).timers;
+    const workflow = options.workflow ?? synthesizeWorkflow(options.region, { timers: this.timers });
+    this.asl = workflow.asl;
+    const definition = JSON.parse(this.asl) as StateMachineDefinition;
+    this.machine = new StateMachine(definition);
+    this.log = options.log ?? ((entry) => console.log(JSON.stringify(entry)));
+    this.repairGraceMs = options.repairGraceMs ?? 60_000;
+    this.events = options.events ?? new MemoryEventPublisher();
+    this.deps = {
+      store: options.store,
+      workflow: this,
+      notifier: options.notifier ?? new ConsoleNotifier(),
+      events: this.events,
+      timers: this.timers,
+      log: this.log,
+    };
+    this.mapStates(definition.States as Record<string, AslState>, workflow.functionArns);
+    const every = options.tickEveryMs ?? 60_000;
+    if (every > 0) {
+      this.tickTimer = setInterval(() => void this.tick(), every);
+      this.tickTimer.unref();
+    }
+  }
+
+  /** Builds a runner and resumes every open referral of the region from the table. */
+  static async launch(options: LocalWorkflowRunnerOptions): Promise<LocalWorkflowRunner> {
+    const runner = new LocalWorkflowRunner(options);
+    await runner.resumeOpenReferrals({ graceMs: 0 });
+    return runner;
+  }
+
+  // --- WorkflowGateway -------------------------------------------------------------------------------------
+
+  /**
+   * Starts an execution named by the referral id (or `executionName`). A no-op, like Step Functions'
+   * ExecutionAlreadyExists, when the name was already used (by this runner, or recorded on the referral by
+   * an earlier one), when another execution drives the referral, or when the referral is closed.
+   */
+  async start(referralId: string, region: string, opts: StartOptions = {}): Promise<void> {
+    if (region !== this.region) throw new Error(`This runner runs region ${this.region}`);
+    if (this.stopping) throw new Error('The workflow runner is stopped');
+    const name = checkExecutionName(opts.executionName ?? referralId);
+    if (this.executions.has(name) || this.runningFor(referralId)) return;
+    const referral = await getReferral(this.store, referralId);
+    if (!waitFor(referral.stage)) return;
+    if (referral.executionName !== undefined && repairNumber(name) <= repairNumber(referral.executionName))
+      return;
+    if (this.executions.has(name) || this.runningFor(referralId)) return;
+    this.launchExecution(name, referralId, executionInput(referralId, region, opts.resumeAt));
+  }
+
+  async succeed(taskToken: string, output: WaitOutcome): Promise<void> {
+    this.broker.succeed(taskToken, { stage: output.stage, event: output.event });
+  }
+
+  async fail(taskToken: string, error: ReferralClosedError, cause: ClosedCause = {}): Promise<void> {
+    this.broker.fail(taskToken, error, JSON.stringify(cause));
+  }
+
+  // --- repair and follow-ups ---------------------------------------------------------------------------------
+
+  isRunning(executionName: string): boolean {
+    return this.executions.get(executionName)?.status === 'RUNNING';
+  }
+
+  /**
+   * Every open referral without a running execution gets one: a referral never started starts from the
+   * beginning under its own id; any other resumes at its stage's wait as `<id>-r<n>`, recorded on it.
+   * `graceMs` leaves alone referrals changed that recently (their own start may be on its way).
+   */
+  async resumeOpenReferrals(options: { graceMs?: number } = {}): Promise<ResumeReport> {
+    const graceMs = options.graceMs ?? this.repairGraceMs;
+    const report: ResumeReport = { started: {}, running: 0 };
+    const cutoff = this.store.now().getTime() - graceMs;
+    for (const referral of await listOpenReferrals(this.store)) {
+      if (this.stopping) break;
+      if (this.runningFor(referral.id)) {
+        report.running++;
+        continue;
+      }
+      if (graceMs > 0 && Date.parse(referral.updatedAt) > cutoff) continue;
+      const name = await this.resume(referral);
+      if (name) report.started[referral.id] = name;
+    }
+    return report;
+  }
+
+  /** Raises the due follow-up alerts (overdue debriefs, expiring consents). */
+  followUpNow(now?: Date): Promise<FollowUpResult> {
+    return followUp(this.deps, now);
+  }
+
+  // --- inspection --------------------------------------------------------------------------------------------
+
+  execution(name: string): ExecutionInfo | undefined {
+    const execution = this.executions.get(name);
+    return execution ? info(execution) : undefined;
+  }
+
+  executionsOf(referralId: string): ExecutionInfo[] {
+    return [...this.executions.values()].filter((e) => e.referralId === referralId).map(info);
+  }
+
+  // --- stop ----------------------------------------------------------------------------------------------------
+
+  /**
+   * Stops every execution where it is: a task already running finishes (its alert is written), nothing
+   * after it starts, waiting tasks are abandoned (their tokens stay on the referrals and go stale). Clears
+   * every timer, so the process can exit. A new runner resumes the referrals from the table.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    this.tickTimer = undefined;
+    await this.ticking?.catch(() => {});
+    const running = [...this.executions.values()].filter((e) => e.status === 'RUNNING');
+    for (const execution of running) {
+      execution.abort();
+      this.broker.abortExecution(execution.name, taskFailure(STOPPED, 'The workflow runner stopped'));
+    }
+    await Promise.allSettled(running.map((e) => e.done));
+  }
+
+  // --- internals -----------------------------------------------------------------------------------------------
+
+  private runningFor(referralId: string): LocalExecution | undefined {
+    for (const execution of this.executions.values()) {
+      if (execution.referralId === referralId && execution.status === 'RUNNING') return execution;
+    }
+    return undefined;
+  }
+
+  private async resume(referral: Referral): Promise<string | undefined> {
+    const wait = waitFor(referral.stage);
+    if (!wait) return undefined;
+    if (referral.executionName === undefined && referral.stage === (WAITS[0] as { stage: Stage }).stage) {
+      // Never started (its start was lost): start it from the beginning, new-referral alert included.
+      await this.start(referral.id, referral.region);
+      await recordExecution(this.store, referral.id, referral.id);
+      return referral.id;
+    }
+    let n = repairNumber(referral.executionName ?? referral.id) + 1;
+    while (this.executions.has(`${referral.id}-r${n}`)) n++;
+    const name = `${referral.id}-r${n}`;
+    this.launchExecution(name, referral.id, executionInput(referral.id, referral.region, wait.step));
+    await recordExecution(this.store, referral.id, name);
+    this.log({ msg: 'workflow resumed', referralId: referral.id, execution: name, stage: referral.stage });
+    return name;
+  }
+
+  private async tick(): Promise<void> {
+    if (this.ticking || this.stopping) return;
+    const work = (async () => {
+      try {
+        await this.followUpNow();
+        await this.resumeOpenReferrals();
+      } catch (error) {
+        this.log({ msg: 'workflow tick failed', error: errorName(error) });
+      }
+    })();
+    this.ticking = work;
+    await work;
+    this.ticking = undefined;
+  }
+
+  /** Which handler each Task runs, and where each TimeoutSecondsPath value comes from. */
+  private mapStates(states: Record<string, AslState>, arns: Record<TaskName, string>): void {
+    const byArn = new Map(Object.entries(arns).map(([task, arn]) => [arn, task as TaskName]));
+    for (const [name, state] of Object.entries(states)) {
+      if (state.Type !== 'Task') continue;
+      const arn = state.Parameters?.FunctionName ?? state.Resource;
+      const task = arn ? byArn.get(arn) : undefined;
+      if (!task) throw new Error(`Task ${name} calls no known workflow function`);
+      this.taskOfState.set(name, task);
+    }
+    // aws-local-stepfunctions 3 resolves TimeoutSecondsPath against the task's Parameters; Step Functions
+    // resolves it against the state input. The runner supplies the value from the state that wrote it.
+    for (const [name, state] of Object.entries(states)) {
+      const path = state.TimeoutSecondsPath;
+      if (!path) continue;
+      const root = /^\$\.([A-Za-z0-9_]+)\./.exec(path)?.[1];
+      const writers = Object.entries(states).filter(([, s]) => s.ResultPath === `$.${root}`);
+      const [writerName, writer] = writers[0] ?? [];
+      if (!root || writers.length !== 1 || !writer || !writerName) {
+        throw new Error(`State ${name}: TimeoutSecondsPath ${path} must be written by exactly one state`);
+      }
+      if (writer.Type === 'Pass' && writer.Result !== undefined)
+        this.timeoutSources.set(root, { pass: writer.Result });
+      else if (writer.Type === 'Task' && writer.ResultSelector === undefined) {
+        this.timeoutSources.set(root, { task: writerName });
+      } else throw new Error(`State ${name}: cannot supply ${path} locally`);
+    }
+  }
+
+  private launchExecution(name: string, referralId: string, input: ExecutionInput): void {
+    if (this.stopping) throw new Error('The workflow runner is stopped');
+    const broker = this.broker;
+    const shadow = new Map<string, unknown>();
+    for (const [root, source] of this.timeoutSources) if ('pass' in source) shadow.set(root, source.pass);
+    const execution: LocalExecution = {
+      name,
+      referralId,
+      status: 'RUNNING',
+      transitions: 0,
+      states: [],
+      abort: () => {},
+      done: Promise.resolve(),
+      shadow,
+      inflight: new Set(),
+    };
+    this.executions.set(name, execution);
+    const run = this.machine.run(
+      { ...input },
+      {
+        noThrowOnAbort: true,
+        context: {
+          Execution: { Id: `local:${this.region}:${name}`, Name: name },
+          StateMachine: { Id: `local:${this.region}`, Name: `peerpath-${this.region}-referrals` },
+          // Evaluated when a state's Parameters are built: the entry time of that state.
+          State: {
+            get EnteredTime() {
+              return new Date().toISOString();
+            },
+          },
+          Task: {
+            get Token() {
+              return broker.issue();
+            },
+          },
+        },
+        overrides: { taskResourceLocalHandlers: this.handlersFor(execution) as unknown as LocalHandlers },
+      },
+    );
+    let aborted = false;
+    execution.abort = () => {
+      aborted = true;
+      run.abort();
+    };
+    const events = (async () => {
+      for await (const event of run.eventLogs) {
+        if (event.type !== 'StateEntered') continue;
+        execution.transitions++;
+        execution.states.push(event.state.name);
+        if (execution.states.length > MAX_STATES_KEPT) execution.states.shift();
+      }
+    })();
+    const result = run.result.then(
+      () => {
+        execution.status = aborted ? 'ABORTED' : 'SUCCEEDED';
+      },
+      (error: unknown) => {
+        execution.status = 'FAILED';
+        execution.error = errorName((error as { cause?: unknown }).cause ?? error);
+        this.log({ msg: 'workflow execution failed', referralId, execution: name, error: execution.error });
+      },
+    );
+    execution.done = (async () => {
+      await Promise.allSettled([result, events]);
+      while (execution.inflight.size > 0) await Promise.allSettled([...execution.inflight]);
+    })();
+  }
+
+  private handlersFor(execution: LocalExecution): Record<string, TaskHandler> {
+    const handlers: Record<string, TaskHandler> = {};
+    for (const [stateName, task] of this.taskOfState) {
+      handlers[stateName] = (input) => {
+        const track = <T>(work: Promise<T>): Promise<T> => {
+          execution.inflight.add(work);
+          void work.finally(() => execution.inflight.delete(work)).catch(() => {});
+          return work;
+        };
+        if (task === 'waitForPerson') return this.runWait(execution, input, track);
+        // The Lambda's own return value is the task result (`payloadResponseOnly`).
+        return track(this.runTask(task, input)).then((result) => {
+          for (const [root, source] of this.timeoutSources) {
+            if ('task' in source && source.task === stateName) execution.shadow.set(root, result);
+          }
+          return result;
+        });
+      };
+    }
+    return handlers;
+  }
+
+  private runTask(
+    task: Exclude<TaskName, 'waitForPerson'>,
+    input: Record<string, unknown>,
+  ): Promise<unknown> {
+    if (task === 'notify') return notify(this.deps, input as unknown as NotifyInput);
+    return checkActivity(this.deps, input as unknown as CheckActivityInput);
+  }
+
+  /**
+   * A `.waitForTaskToken` task: runs the wait's handler (store the token, or complete it at once), then
+   * waits on the broker. Must stay synchronous up to its return: the library reads TimeoutSecondsPath from
+   * `input` right after calling it.
+   */
+  private runWait(
+    execution: LocalExecution,
+    input: Record<string, unknown>,
+    track: <T>(work: Promise<T>) => Promise<T>,
+  ): Promise<unknown> {
+    for (const [root] of this.timeoutSources) {
+      if (execution.shadow.has(root)) input[root] = execution.shadow.get(root);
+    }
+    if (this.stopping) return Promise.reject(taskFailure(STOPPED, 'The workflow runner stopped'));
+    const payload = input.Payload as WaitForPersonInput;
+    const outcome = this.broker.wait(payload.taskToken, execution.name);
+    const stored = track(waitForPerson(this.deps, payload));
+    return stored.then(
+      () => outcome,
+      (error: unknown) => {
+        this.broker.discard(payload.taskToken);
+        throw error;
+      },
+    );
+  }
+}
+
+function info(execution: LocalExecution): ExecutionInfo {
+  const { name, referralId, status, transitions, states, error } = execution;
+  return { name, referralId, status, transitions, states: [...states], ...(error ? { error } : {}) };
+}
+
+/** 0 for `<id>`, n for `<id>-r<n>`. */
+function repairNumber(executionName: string): number {
+  const match = /-r(\d+)$/.exec(executionName);
+  return match ? Number(match[1]) : 0;
+}
+
+function errorName(error: unknown): string {
+  return typeof error === 'object' && error !== null ? String((error as { name?: unknown }).name) : 'Error';
+}

@@ -1,5 +1,5 @@
-import { json, publicHandler } from '#http/middleware.ts';
-import { routes } from '../routes.ts';
+import { json, publicHandler, routeDispatcher } from '#http/middleware.ts';
+import { ROUTES, routes } from '../routes.ts';
 
 /** `GET /health`: liveness only (it touches no store, so a load balancer never floods the table). */
 export const health = publicHandler(routes.health, async ({ region }) =>
@@ -10,3 +10,5 @@ export const health = publicHandler(routes.health, async ({ region }) =>
     time: new Date().toISOString(),
   }),
 );
+
+export const dispatch = routeDispatcher(ROUTES, 'functions/api/health.ts', { health });

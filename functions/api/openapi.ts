@@ -1,7 +1,7 @@
 import type { ProgramRegion } from '#domain/roles.ts';
-import { json, publicHandler } from '#http/middleware.ts';
+import { json, publicHandler, routeDispatcher } from '#http/middleware.ts';
 import { buildOpenApiDocument, type OpenApiDocument, renderDocsHtml, serversFor } from '../openapi.ts';
-import { routes } from '../routes.ts';
+import { ROUTES, routes } from '../routes.ts';
 
 /**
  * `GET /openapi.json` and `GET /docs`. Under a region's path (`/vancouver/openapi.json`, the local
@@ -43,3 +43,5 @@ export const docs = publicHandler(routes.docs, async ({ event, region }) => {
     },
   };
 });
+
+export const dispatch = routeDispatcher(ROUTES, 'functions/api/openapi.ts', { openapi, docs });

@@ -50,6 +50,30 @@ export class LocalUserDirectory implements UserDirectory {
     });
   }
 
+  /**
+   * Adds the given accounts (fixed subs: the demo roster and staff) unless an account with that sub or
+   * email exists. Returns how many were added. Never changes an existing account.
+   */
+  async ensureUsers(region: ProgramRegion, accounts: readonly DirectoryUser[]): Promise<number> {
+    return this.serialised(async () => {
+      const users = await this.load(region);
+      const subs = new Set(users.map((user) => user.sub));
+      const emails = new Set(users.map((user) => user.email.toLowerCase()));
+      let added = 0;
+      for (const account of accounts) {
+        const user = DirectoryUserSchema.parse(account);
+        if (user.region !== region) throw new Error('An account for another region');
+        if (subs.has(user.sub) || emails.has(user.email.toLowerCase())) continue;
+        users.push(user);
+        subs.add(user.sub);
+        emails.add(user.email.toLowerCase());
+        added++;
+      }
+      if (added > 0) await this.save(region, users);
+      return added;
+    });
+  }
+
   async listUsers({ region, role }: ListUsersQuery): Promise<DirectoryUser[]> {
     await this.queue.catch(() => undefined);
     const users = await this.load(region);

@@ -1,0 +1,63 @@
+import { createStore, type Store } from '#data/store.ts';
+import { type ProgramRegion, ProgramRegionSchema } from '#domain/roles.ts';
+import { HttpNotFoundError } from '#http/errors.ts';
+import { CognitoUserDirectory } from '../../shared/users/cognito-directory.ts';
+import type { UserDirectory } from '../../shared/users/directory.ts';
+import { StepFunctionsGateway, type WorkflowGateway } from '../../workflows/gateway.ts';
+
+/**
+ * What the API handlers need for one program region: its table, its state machine and its user directory.
+ *
+ * In the cloud each region is its own stack, so a Lambda serves exactly one region and builds these once
+ * per container from the environment the stack sets (`PROGRAM_REGION`, `TABLE_NAME`, `STATE_MACHINE_ARN`,
+ * `USER_POOL_ID`). Locally one process serves every region: the local stack installs a resolver with
+ * `useApiDeps` (DynamoDB Local, the local workflow runner, the local user directory).
+ */
+export interface ApiDeps {
+  store: Store;
+  workflow: WorkflowGateway;
+  users: UserDirectory;
+  /** Structured log line: ids, stages and codes only. */
+  log: (entry: Record<string, unknown>) => void;
+}
+
+export type ApiDepsResolver = (region: ProgramRegion) => ApiDeps | undefined;
+
+let resolver: ApiDepsResolver | undefined;
+let cloud: ApiDeps | undefined;
+
+/** Installs the dependencies for this process (the local stack; tests). `undefined` removes them. */
+export function useApiDeps(next: ApiDepsResolver | undefined): void {
+  resolver = next;
+}
+
+/** A token for a region this API does not serve: 404, as for anything that is not the caller's. */
+export class RegionNotServedError extends HttpNotFoundError {}
+
+export const jsonLog = (entry: Record<string, unknown>): void => {
+  console.log(JSON.stringify(entry));
+};
+
+/** The dependencies for the caller's region; `RegionNotServedError` (→ 404) for a region this API does not serve. */
+export function apiDeps(
+  region: ProgramRegion,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ApiDeps {
+  if (resolver) {
+    const deps = resolver(region);
+    if (!deps) throw new RegionNotServedError();
+    return deps;
+  }
+  const served = ProgramRegionSchema.parse(env.PROGRAM_REGION);
+  if (served !== region) throw new RegionNotServedError();
+  if (!cloud) {
+    if (!env.USER_POOL_ID) throw new Error('USER_POOL_ID is not set');
+    cloud = {
+      store: createStore({ region: served, ...(env.TABLE_NAME ? { tableName: env.TABLE_NAME } : {}) }),
+      workflow: new StepFunctionsGateway({ stateMachineArn: env.STATE_MACHINE_ARN }),
+      users: new CognitoUserDirectory({ userPoolId: env.USER_POOL_ID, region: served }),
+      log: jsonLog,
+    };
+  }
+  return cloud;
+}

@@ -1,0 +1,11 @@
+import { apiHandler, routeDispatcher } from '#http/middleware.ts';
+import { ROUTES, routes } from '../routes.ts';
+
+// SKELETON: each export is replaced by its real handler (issue 5).
+const notYet = (): never => {
+  throw new Error('not implemented');
+};
+
+export const summary = apiHandler(routes.reportSummary, async () => notYet());
+
+export const dispatch = routeDispatcher(ROUTES, 'functions/api/reports.ts', { summary });

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import type { StoreRequest } from '#data/client.ts';
+import type { ProgramRegion, Role } from '#domain/roles.ts';
+import type { Timers } from '#domain/settings.ts';
+import { MemoryEventPublisher } from '../../functions/workflow/ports.ts';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../infra/local/stack.ts';
+import { QUIET_TIMERS } from './workflow.ts';
+
+/**
+ * The whole local program for an integration test file: the shared DynamoDB Local (fresh tables per
+ * file), a runner per region, the real handlers behind the real gateway, over HTTP. Everything the program
+ * writes to its logs, notices and events is kept in `output` so tests can check no PHI leaks.
+ */
+
+export interface TestApi extends LocalStack {
+  /** Every log line, notice and access line the program wrote, as text. */
+  output: string[];
+  /** DynamoDB requests sent by the program, in order (clear with `requests.length = 0`). */
+  requests: StoreRequest[];
+  call<T = any>(input: CallInput): Promise<CallResult<T>>;
+  /** `call` as `role` in `region` (the demo account unless `sub`). */
+  as(role: Role, region?: ProgramRegion, sub?: string): Caller;
+}
+
+export interface CallInput {
+  method: string;
+  /** Path from the root, e.g. `/vancouver/referrals`. */
+  path: string;
+  token?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface CallResult<T> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface Caller {
+  token(): Promise<string>;
+  get<T = any>(path: string, headers?: Record<string, string>): Promise<CallResult<T>>;
+  post<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<CallResult<T>>;
+  patch<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<CallResult<T>>;
+}
+
+export interface TestApiOptions extends Partial<LocalStackOptions> {
+  timers?: Timers;
+}
+
+export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'peerpath-api-'));
+  const suffix = randomUUID();
+  const output: string[] = [];
+  const requests: StoreRequest[] = [];
+  const write = (line: string) => output.push(line);
+  const stack = await startLocalStack({
+    dataDir,
+    dynamoEndpoint: inject('dynamoEndpoint'),
+    regions: ['vancouver', 'richmond'],
+    timers: QUIET_TIMERS,
+    tableName: (region) => `t-${suffix}-${region}`,
+    usersInMemory: true,
+    tickEveryMs: 0,
+    staticDir: join(dataDir, 'no-pages'),
+    log: (entry) => write(JSON.stringify(entry)),
+    notice: write,
+    accessLog: (line) => write(JSON.stringify(line)),
+    events: () => new MemoryEventPublisher(),
+    client: { onRequest: (request) => requests.push(request) },
+    ...options,
+  });
+
+  const call = async <T>({ method, path, token, body, headers }: CallInput): Promise<CallResult<T>> => {
+    const response = await fetch(`${stack.url}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    if ((response.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+    return { status: response.status, body: parsed as T, headers: response.headers };
+  };
+
+  const as = (role: Role, region: ProgramRegion = 'vancouver', sub?: string): Caller => {
+    let token: Promise<string> | undefined;
+    const get = () => {
+      token ??= stack.tokenFor(role, region, sub);
+      return token;
+    };
+    const send =
+      (method: string) =>
+      async <T>(path: string, body?: unknown, headers?: Record<string, string>) =>
+        call<T>({
+          method,
+          path: `/${region}${path}`,
+          token: await get(),
+          body,
+          ...(headers ? { headers } : {}),
+        });
+    return {
+      token: get,
+      get: async <T>(path: string, headers?: Record<string, string>) =>
+        call<T>({
+          method: 'GET',
+          path: `/${region}${path}`,
+          token: await get(),
+          ...(headers ? { headers } : {}),
+        }),
+      post: send('POST'),
+      patch: send('PATCH'),
+    };
+  };
+
+  return {
+    ...stack,
+    output,
+    requests,
+    call,
+    as,
+    stop: async () => {
+      await stack.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { NotFoundError } from '#data/errors.ts';
+import { getReferral, getReferralDetails, type ReferralDetails } from '#data/referrals.ts';
+import type { Referral } from '#domain/referral.ts';
+import { Role } from '#domain/roles.ts';
+import type { Caller } from '#http/auth.ts';
+import { HttpNotFoundError } from '#http/errors.ts';
+import { logAccess } from '#http/middleware.ts';
+import { type ApiDeps, apiDeps } from './deps.ts';
+
+/**
+ * Which referrals a caller may see, in one place. Coordinators and admins: every referral of their region
+ * (the region's store holds nothing else). A clinician: the referrals they made. A peer worker: the
+ * referrals assigned to them now. Anything else is 404, exactly as if it did not exist.
+ */
+export function canSee(
+  caller: Pick<Caller, 'sub' | 'role'>,
+  referral: Pick<Referral, 'referrerSub' | 'workerId'>,
+) {
+  switch (caller.role) {
+    case Role.COORDINATOR:
+    case Role.ADMIN:
+      return true;
+    case Role.CLINICIAN:
+      return referral.referrerSub === caller.sub;
+    case Role.PEER_WORKER:
+      return referral.workerId !== undefined && referral.workerId === caller.sub;
+    default:
+      return false;
+  }
+}
+
+/** The caller's region's dependencies. */
+export const depsFor = (caller: Pick<Caller, 'region'>): ApiDeps => apiDeps(caller.region);
+
+async function notFoundAs404<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof NotFoundError) throw new HttpNotFoundError();
+    throw error;
+  }
+}
+
+/**
+ * The referral if the caller may see it (404 otherwise). `route` names the route for the access log:
+ * every read of a referral's details writes one line (caller, referral id, route; never its content).
+ */
+export async function referralFor(caller: Caller, id: string, route: string): Promise<Referral> {
+  const referral = await notFoundAs404(() => getReferral(depsFor(caller).store, id));
+  if (!canSee(caller, referral)) throw new HttpNotFoundError();
+  logAccess({ callerSub: caller.sub, role: caller.role, referralId: id, route });
+  return referral;
+}
+
+/** The referral with its goals, sessions and history (one Query), if the caller may see it. */
+export async function referralDetailsFor(
+  caller: Caller,
+  id: string,
+  route: string,
+): Promise<ReferralDetails> {
+  const details = await notFoundAs404(() => getReferralDetails(depsFor(caller).store, id));
+  if (!canSee(caller, details.referral)) throw new HttpNotFoundError();
+  logAccess({ callerSub: caller.sub, role: caller.role, referralId: id, route });
+  return details;
+}

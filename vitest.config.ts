@@ -6,6 +6,8 @@ export default defineConfig({
   test: {
     globalSetup: ['./test/support/global-setup.ts'],
     include: ['test/**/*.test.ts'],
+    // The reliability suite has its own command (`npm run test:reliability`) and config.
+    exclude: ['test/reliability/**', '**/node_modules/**'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -121,6 +121,14 @@ export const StoredReferralDetailsSchema = z.object({
   consent: z.object(ConsentSchema.shape),
 });
 
+/**
+ * `details` in a referral view: the stored form. A peer worker's view leaves out what the referrer keeps for
+ * themselves (their own contact block, `referrer`, and the client's other services, `currentSupports`).
+ */
+export const ReferralViewDetailsSchema = StoredReferralDetailsSchema.extend({
+  referrer: StoredReferralDetailsSchema.shape.referrer.optional(),
+});
+
 export const GoalViewSchema = strictObject({
   id: z.string(),
   referralId: z.string(),
@@ -170,7 +178,7 @@ export const ReferralViewSchema = strictObject({
   stageEnteredAt: z.string().optional(),
   urgency: UrgencySchema.optional(),
   referrerSub: z.string().optional(),
-  details: StoredReferralDetailsSchema.optional(),
+  details: ReferralViewDetailsSchema.optional(),
   workerId: z.string().optional(),
   workerFirstName: z.string().optional(),
   matchedAt: z.string().optional(),
@@ -291,6 +299,8 @@ export const AlertViewSchema = z
     referralId: z.string().optional(),
     stage: StageSchema.optional(),
     level: ConcernLevelSchema.optional(),
+    /** Ids and codes only (a reason code, a concern category, a session or worker id): never free text. */
+    details: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
     createdAt: z.string(),
     acknowledgedAt: z.string().optional(),
     acknowledgedBy: z.string().optional(),

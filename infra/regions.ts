@@ -10,6 +10,12 @@ import { type Timers, timersWith } from '#domain/settings.ts';
  * - `PEERPATH_AWS_REGION_<REGION>` (a Canadian AWS region; default `ca-central-1`)
  * - `PEERPATH_ALERT_EMAILS_<REGION>` / `PEERPATH_ALERT_SMS_<REGION>` (comma-separated; default none)
  * - `PEERPATH_TIMERS_<REGION>` (JSON of timer overrides in seconds, e.g. `{"triage":86400}`)
+ * - `PEERPATH_OPS_EMAILS_<REGION>` (comma-separated; who gets the operational alarms; default none)
+ * - `PEERPATH_COGNITO_DOMAIN_<REGION>` (the hosted sign-in domain prefix; default
+ *   `peerpath-<region>-<account id>`, globally unique because the account id is)
+ * - `PEERPATH_LAMBDA_CONCURRENCY_<REGION>` (reserved concurrency of each function; default 10; `0` reserves
+ *   none, for accounts whose Lambda concurrency quota is still the new-account minimum)
+ * - `PEERPATH_API_RATE_<REGION>` / `PEERPATH_API_BURST_<REGION>` (API throttling; default 50 rps, burst 100)
  * where `<REGION>` is the program region in upper snake case (`NORTH_SHORE`).
  */
 
@@ -19,6 +25,12 @@ export interface AlertSubscriptions {
   sms: string[];
 }
 
+export interface ApiThrottle {
+  /** Steady-state requests per second for the region's API. */
+  rateLimit: number;
+  burstLimit: number;
+}
+
 export interface RegionConfig {
   region: ProgramRegion;
   displayName: string;
@@ -26,9 +38,25 @@ export interface RegionConfig {
   account: string | undefined;
   awsRegion: string;
   alertSubscriptions: AlertSubscriptions;
+  /** Email addresses that receive the operational alarms (API 5xx, Lambda errors, failed executions, DLQs). */
+  opsEmails: string[];
   /** Every timer of the state machine and the follow-ups, in seconds. */
   timers: Timers;
+  /** The Cognito hosted sign-in domain prefix; undefined = `peerpath-<region>-<account id>` at deploy. */
+  cognitoDomainPrefix: string | undefined;
+  /** Reserved concurrency of each function; 0 = none reserved. */
+  lambdaReservedConcurrency: number;
+  apiThrottle: ApiThrottle;
+  /** How often the scheduled reconciler and follow-ups run, in minutes. */
+  followUpEveryMinutes: number;
 }
+
+/** The CloudFormation stack id of a program region: `cdk deploy PeerPath-vancouver`. */
+export const stackIdFor = (region: ProgramRegion): string => `PeerPath-${region}`;
+
+export const DEFAULT_LAMBDA_CONCURRENCY = 10;
+export const DEFAULT_API_THROTTLE: ApiThrottle = { rateLimit: 50, burstLimit: 100 };
+export const FOLLOW_UP_EVERY_MINUTES = 15;
 
 /** Data residency: the program's health data stays in Canadian AWS regions. */
 export const CANADIAN_AWS_REGIONS = ['ca-central-1', 'ca-west-1'] as const;
@@ -75,6 +103,25 @@ function timerOverridesFrom(region: ProgramRegion, env: Env): Partial<Timers> {
   }
 }
 
+function wholeNumber(name: string, env: Env, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number (0 or more)`);
+  return value;
+}
+
+/** Cognito domain prefixes: lower-case letters, digits and hyphens, and never the words AWS reserves. */
+function domainPrefixFrom(region: ProgramRegion, env: Env): string | undefined {
+  const name = `PEERPATH_COGNITO_DOMAIN_${envSuffix(region)}`;
+  const prefix = env[name]?.trim();
+  if (!prefix) return undefined;
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(prefix) || /aws|amazon|cognito/.test(prefix)) {
+    throw new Error(`${name} must be lower-case letters, digits and hyphens, without aws/amazon/cognito`);
+  }
+  return prefix;
+}
+
 /** The configuration of one program region, read from the environment given (default `process.env`). */
 export function regionConfig(region: ProgramRegion, env: Env = process.env): RegionConfig {
   const suffix = envSuffix(region);
@@ -87,7 +134,19 @@ export function regionConfig(region: ProgramRegion, env: Env = process.env): Reg
       emails: list(env[`PEERPATH_ALERT_EMAILS_${suffix}`]),
       sms: list(env[`PEERPATH_ALERT_SMS_${suffix}`]),
     },
+    opsEmails: list(env[`PEERPATH_OPS_EMAILS_${suffix}`]),
     timers: timersWith({ ...TIMER_OVERRIDES[region], ...timerOverridesFrom(region, env) }),
+    cognitoDomainPrefix: domainPrefixFrom(region, env),
+    lambdaReservedConcurrency: wholeNumber(
+      `PEERPATH_LAMBDA_CONCURRENCY_${suffix}`,
+      env,
+      DEFAULT_LAMBDA_CONCURRENCY,
+    ),
+    apiThrottle: {
+      rateLimit: wholeNumber(`PEERPATH_API_RATE_${suffix}`, env, DEFAULT_API_THROTTLE.rateLimit),
+      burstLimit: wholeNumber(`PEERPATH_API_BURST_${suffix}`, env, DEFAULT_API_THROTTLE.burstLimit),
+    },
+    followUpEveryMinutes: FOLLOW_UP_EVERY_MINUTES,
   };
 }
 

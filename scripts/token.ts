@@ -2,14 +2,17 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PROGRAM_REGIONS, type ProgramRegion, ROLES, type Role } from '#domain/roles.ts';
+import { demoStaffId, demoWorkerId } from '../infra/local/demo-roster.ts';
 import { DEFAULT_TOKEN_TTL_SECONDS, loadLocalJwt, localSubFor } from '../infra/local/jwt.ts';
 
 /**
  * `npm run -s token -- --role <role> --region <region> [--sub <id>] [--email <email>]`
  * prints a bare local JWT (12 h) on stdout, signed with the key under `.data/` that the local gateway
- * verifies with. Without `--sub`, the `defaultSub` hook names the account (the region's first demo worker
- * for `peer-worker`); staff fall back to a stable local id; a peer worker without one is an error, since a
- * token for a worker who does not exist could do nothing.
+ * verifies with (`--data-dir` or `PEERPATH_DATA_DIR` for another data directory, as for `npm start`).
+ * Without `--sub`, the `defaultSub` hook names the account; the command line wires `demoAccountSub`: the
+ * region's first demo worker for `peer-worker`, the region's demo staff account otherwise, i.e. the
+ * accounts `npm start` seeds. Without a hook staff fall back to a stable local id, and a peer worker is an
+ * error, since a token for a worker who does not exist could do nothing.
  */
 
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -90,6 +93,17 @@ export async function runTokenCli(argv: readonly string[], options: TokenCliOpti
   return 0;
 }
 
+/**
+ * The accounts `npm start` seeds: a peer worker is the region's first demo worker, staff are the region's
+ * demo clinician, coordinator and admin (the same ids the start banner's tokens carry).
+ */
+export function demoAccountSub(role: Role, region: ProgramRegion): string {
+  return role === 'peer-worker' ? demoWorkerId(region, 0) : demoStaffId(region, role);
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exitCode = await runTokenCli(process.argv.slice(2));
+  process.exitCode = await runTokenCli(process.argv.slice(2), {
+    defaultSub: demoAccountSub,
+    ...(process.env.PEERPATH_DATA_DIR ? { dataDir: resolve(process.env.PEERPATH_DATA_DIR) } : {}),
+  });
 }

@@ -1,9 +1,8 @@
 import './polyfill.ts';
 import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { getReferral, listOpenReferrals, recordExecution } from '#data/referrals.ts';
+import { getReferral } from '#data/referrals.ts';
 import type { Store } from '#data/store.ts';
-import { type Stage, WAITS, waitFor } from '#domain/lifecycle.ts';
-import type { Referral } from '#domain/referral.ts';
+import { waitFor } from '#domain/lifecycle.ts';
 import type { ProgramRegion } from '#domain/roles.ts';
 import type { Timers } from '#domain/settings.ts';
 import { checkActivity } from '../functions/workflow/check-activity.ts';
@@ -16,6 +15,7 @@ import {
   MemoryEventPublisher,
   type Notifier,
 } from '../functions/workflow/ports.ts';
+import { reconcileOpenReferrals, repairNumber } from '../functions/workflow/reconcile.ts';
 import { waitForPerson } from '../functions/workflow/wait-for-person.ts';
 import { regionConfig } from '../infra/regions.ts';
 import { type SynthesizedWorkflow, synthesizeWorkflow } from './asl.ts';
@@ -204,20 +204,17 @@ export class LocalWorkflowRunner implements WorkflowGateway {
    * `graceMs` leaves alone referrals changed that recently (their own start may be on its way).
    */
   async resumeOpenReferrals(options: { graceMs?: number } = {}): Promise<ResumeReport> {
-    const graceMs = options.graceMs ?? this.repairGraceMs;
-    const report: ResumeReport = { started: {}, running: 0 };
-    const cutoff = this.store.now().getTime() - graceMs;
-    for (const referral of await listOpenReferrals(this.store)) {
-      if (this.stopping) break;
-      if (this.runningFor(referral.id)) {
-        report.running++;
-        continue;
-      }
-      if (graceMs > 0 && Date.parse(referral.updatedAt) > cutoff) continue;
-      const name = await this.resume(referral);
-      if (name) report.started[referral.id] = name;
-    }
-    return report;
+    // A referral counts as driven when any execution of it runs here, whatever name it records.
+    const workflow = {
+      start: (referralId: string, region: string, opts?: StartOptions) =>
+        this.start(referralId, region, opts),
+      isRunning: (executionName: string) => this.runningFor(referralIdOf(executionName)) !== undefined,
+    };
+    const report = await reconcileOpenReferrals(
+      { store: this.store, workflow, log: this.log },
+      { graceMs: options.graceMs ?? this.repairGraceMs, shouldStop: () => this.stopping },
+    );
+    return { started: report.started, running: report.running };
   }
 
   /** Raises the due follow-up alerts (overdue debriefs, expiring consents). */
@@ -265,33 +262,19 @@ export class LocalWorkflowRunner implements WorkflowGateway {
     return undefined;
   }
 
-  private async resume(referral: Referral): Promise<string | undefined> {
-    const wait = waitFor(referral.stage);
-    if (!wait) return undefined;
-    if (referral.executionName === undefined && referral.stage === (WAITS[0] as { stage: Stage }).stage) {
-      // Never started (its start was lost): start it from the beginning, new-referral alert included.
-      await this.start(referral.id, referral.region);
-      await recordExecution(this.store, referral.id, referral.id);
-      return referral.id;
-    }
-    let n = repairNumber(referral.executionName ?? referral.id) + 1;
-    while (this.executions.has(`${referral.id}-r${n}`)) n++;
-    const name = `${referral.id}-r${n}`;
-    this.launchExecution(name, referral.id, executionInput(referral.id, referral.region, wait.step));
-    await recordExecution(this.store, referral.id, name);
-    this.log({ msg: 'workflow resumed', referralId: referral.id, execution: name, stage: referral.stage });
-    return name;
-  }
-
   private async tick(): Promise<void> {
     if (this.ticking || this.stopping) return;
-    const work = (async () => {
+    // Each on its own: a failing follow-up must not keep the repairs from running, nor the other way round.
+    const attempt = async (work: () => Promise<unknown>) => {
       try {
-        await this.followUpNow();
-        await this.resumeOpenReferrals();
+        await work();
       } catch (error) {
         this.log({ msg: 'workflow tick failed', error: errorName(error) });
       }
+    };
+    const work = (async () => {
+      await attempt(() => this.followUpNow());
+      await attempt(() => this.resumeOpenReferrals());
     })();
     this.ticking = work;
     await work;
@@ -380,17 +363,22 @@ export class LocalWorkflowRunner implements WorkflowGateway {
       }
     })();
     const result = run.result.then(
-      () => {
-        execution.status = aborted ? 'ABORTED' : 'SUCCEEDED';
-      },
-      (error: unknown) => {
-        execution.status = 'FAILED';
-        execution.error = errorName((error as { cause?: unknown }).cause ?? error);
-        this.log({ msg: 'workflow execution failed', referralId, execution: name, error: execution.error });
-      },
+      (): Pick<ExecutionInfo, 'status' | 'error'> => ({ status: aborted ? 'ABORTED' : 'SUCCEEDED' }),
+      (error: unknown): Pick<ExecutionInfo, 'status' | 'error'> => ({
+        status: 'FAILED',
+        error: errorName((error as { cause?: unknown }).cause ?? error),
+      }),
     );
     execution.done = (async () => {
-      await Promise.allSettled([result, events]);
+      // The status changes only once the event log is read to its end: an ended execution's states are
+      // complete (the log is read asynchronously and may trail the run).
+      const [ended] = await Promise.allSettled([result, events]);
+      const outcome = ended.status === 'fulfilled' ? ended.value : { status: 'FAILED' as const };
+      execution.status = outcome.status;
+      if (outcome.error !== undefined) {
+        execution.error = outcome.error;
+        this.log({ msg: 'workflow execution failed', referralId, execution: name, error: outcome.error });
+      }
       while (execution.inflight.size > 0) await Promise.allSettled([...execution.inflight]);
     })();
   }
@@ -457,10 +445,9 @@ function info(execution: LocalExecution): ExecutionInfo {
   return { name, referralId, status, transitions, states: [...states], ...(error ? { error } : {}) };
 }
 
-/** 0 for `<id>`, n for `<id>-r<n>`. */
-function repairNumber(executionName: string): number {
-  const match = /-r(\d+)$/.exec(executionName);
-  return match ? Number(match[1]) : 0;
+/** The referral an execution drives: `<id>` or `<id>-r<n>`. */
+function referralIdOf(executionName: string): string {
+  return executionName.replace(/-r\d+$/, '');
 }
 
 function errorName(error: unknown): string {

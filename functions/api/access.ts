@@ -1,5 +1,6 @@
 import { NotFoundError } from '#data/errors.ts';
 import { getReferral, getReferralDetails, type ReferralDetails } from '#data/referrals.ts';
+import { isAssigned } from '#domain/lifecycle.ts';
 import type { Referral } from '#domain/referral.ts';
 import { Role } from '#domain/roles.ts';
 import type { Caller } from '#http/auth.ts';
@@ -14,7 +15,7 @@ import { type ApiDeps, apiDeps } from './deps.ts';
  */
 export function canSee(
   caller: Pick<Caller, 'sub' | 'role'>,
-  referral: Pick<Referral, 'referrerSub' | 'workerId'>,
+  referral: Pick<Referral, 'referrerSub' | 'workerId' | 'stage'>,
 ) {
   switch (caller.role) {
     case Role.COORDINATOR:
@@ -23,7 +24,10 @@ export function canSee(
     case Role.CLINICIAN:
       return referral.referrerSub === caller.sub;
     case Role.PEER_WORKER:
-      return referral.workerId !== undefined && referral.workerId === caller.sub;
+      // Only while the client is theirs: a closed relationship (or a reassigned one) is no longer visible.
+      return (
+        referral.workerId !== undefined && referral.workerId === caller.sub && isAssigned(referral.stage)
+      );
     default:
       return false;
   }

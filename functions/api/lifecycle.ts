@@ -1,22 +1,167 @@
-import { apiHandler, routeDispatcher } from '#http/middleware.ts';
+import { NotFoundError } from '#data/errors.ts';
+import { addGoals } from '#data/goals.ts';
+import { getReferral, type TransitionInput } from '#data/referrals.ts';
+import type { Store } from '#data/store.ts';
+import { listAllWorkers } from '#data/workers.ts';
+import { type LifecycleEvent, Stage } from '#domain/lifecycle.ts';
+import { rankCandidates } from '#domain/matching.ts';
+import type { Referral } from '#domain/referral.ts';
+import type { Goal, Session } from '#domain/work.ts';
+import type { Caller } from '#http/auth.ts';
+import { HttpNotFoundError, ValidationError } from '#http/errors.ts';
+import { type ApiResult, apiHandler, json, logAccess, routeDispatcher } from '#http/middleware.ts';
+import { applyTransition } from '../../workflows/commands.ts';
 import { ROUTES, routes } from '../routes.ts';
+import { canSee, depsFor, referralDetailsFor, referralFor } from './access.ts';
+import { referralView } from './views.ts';
 
-// SKELETON: each export is replaced by its real handler (issue 5).
-const notYet = (): never => {
-  throw new Error('not implemented');
-};
+/**
+ * The lifecycle routes: each one is `applyTransition` (the data layer's one conditional transaction, then
+ * the state machine's wait completed) with the caller's role as the actor, answering 200 with the caller's
+ * view of the referral. Whether the caller may see the referral is decided on the very read the transition
+ * makes (404 otherwise), so a transition costs a GetItem and a TransactWriteItems (plus the worker's
+ * GetItem on match and reassign). Stage and role rules are the lifecycle table's (409 otherwise).
+ */
 
-export const accept = apiHandler(routes.acceptReferral, async () => notYet());
-export const decline = apiHandler(routes.declineReferral, async () => notYet());
-export const candidates = apiHandler(routes.referralCandidates, async () => notYet());
-export const match = apiHandler(routes.matchReferral, async () => notYet());
-export const reassign = apiHandler(routes.reassignReferral, async () => notYet());
-export const setGoals = apiHandler(routes.setGoals, async () => notYet());
-export const hold = apiHandler(routes.holdReferral, async () => notYet());
-export const resume = apiHandler(routes.resumeReferral, async () => notYet());
-export const goalsAchieved = apiHandler(routes.goalsAchieved, async () => notYet());
-export const close = apiHandler(routes.closeReferral, async () => notYet());
-export const withdraw = apiHandler(routes.withdrawReferral, async () => notYet());
+type Fields = Omit<TransitionInput, 'referralId' | 'event' | 'actor' | 'authorize'>;
+
+async function move(
+  caller: Caller,
+  route: { id: string },
+  referralId: string,
+  event: LifecycleEvent,
+  fields: Fields = {},
+  extras: { goals?: readonly Goal[]; sessions?: readonly Session[]; accessLogged?: boolean } = {},
+): Promise<ApiResult> {
+  const applied = await applyTransition(depsFor(caller), {
+    referralId,
+    event,
+    actor: { sub: caller.sub, role: caller.role },
+    ...fields,
+    authorize: (referral) => {
+      if (!canSee(caller, referral)) throw new HttpNotFoundError();
+    },
+  });
+  if (!extras.accessLogged) {
+    logAccess({ callerSub: caller.sub, role: caller.role, referralId, route: route.id });
+  }
+  const goals = applied.goals ? [...(extras.goals ?? []), ...applied.goals] : extras.goals;
+  return json(
+    200,
+    referralView(caller, applied.referral, {
+      ...(goals ? { goals } : {}),
+      ...(extras.sessions ? { sessions: extras.sessions } : {}),
+    }),
+  );
+}
+
+/** A worker id that is not on this region's roster is bad input (400), not a missing referral (404). */
+async function withWorker<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof NotFoundError && error.entity === 'Worker') {
+      throw new ValidationError([{ path: 'workerId', message: 'No such worker in this region' }]);
+    }
+    throw error;
+  }
+}
+
+/** On a re-referral, the worker the client had before (matching prefers them). */
+async function previousWorkerOf(store: Store, referral: Referral): Promise<string | undefined> {
+  if (referral.previousReferralId === undefined) return undefined;
+  try {
+    return (await getReferral(store, referral.previousReferralId)).workerId;
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
+export const accept = apiHandler(routes.acceptReferral, async ({ caller, params }) =>
+  move(caller, routes.acceptReferral, params.id, 'accept'),
+);
+
+export const decline = apiHandler(routes.declineReferral, async ({ caller, params, body }) =>
+  move(caller, routes.declineReferral, params.id, 'decline', { reason: body.reason, summary: body.summary }),
+);
+
+export const candidates = apiHandler(routes.referralCandidates, async ({ caller, params }) => {
+  const referral = await referralFor(caller, params.id, routes.referralCandidates.id);
+  const { store } = depsFor(caller);
+  const [workers, previousWorkerId] = await Promise.all([
+    listAllWorkers(store),
+    previousWorkerOf(store, referral),
+  ]);
+  const ranking = rankCandidates(
+    {
+      details: referral.details,
+      ...(referral.previousReferralId ? { previousReferralId: referral.previousReferralId } : {}),
+      ...(previousWorkerId ? { previousWorkerId } : {}),
+    },
+    workers,
+  );
+  return json(200, ranking);
+});
+
+export const match = apiHandler(routes.matchReferral, async ({ caller, params, body }) =>
+  withWorker(() => move(caller, routes.matchReferral, params.id, 'match', { workerId: body.workerId })),
+);
+
+export const reassign = apiHandler(routes.reassignReferral, async ({ caller, params, body }) =>
+  withWorker(() =>
+    move(caller, routes.reassignReferral, params.id, 'reassign', {
+      workerId: body.workerId,
+      reason: body.reason,
+    }),
+  ),
+);
+
+/**
+ * The client's goals: in GOAL_SETTING the first ones, with the move to IN_SESSIONS; in IN_SESSIONS more
+ * goals (no transition). One Query reads the referral with its goals and sessions (and checks it is this
+ * worker's client); then one transaction.
+ */
+export const setGoals = apiHandler(routes.setGoals, async ({ caller, params, body }) => {
+  const route = routes.setGoals;
+  const { referral, goals, sessions } = await referralDetailsFor(caller, params.id, route.id);
+  if (referral.stage !== Stage.IN_SESSIONS) {
+    return move(
+      caller,
+      route,
+      params.id,
+      'setGoals',
+      { goals: body.goals },
+      { goals, sessions, accessLogged: true },
+    );
+  }
+  const added = await addGoals(depsFor(caller).store, {
+    referralId: referral.id,
+    goals: body.goals,
+    actor: { sub: caller.sub, role: caller.role },
+  });
+  return json(200, referralView(caller, referral, { goals: [...goals, ...added], sessions }));
+});
+
+export const hold = apiHandler(routes.holdReferral, async ({ caller, params, body }) =>
+  move(caller, routes.holdReferral, params.id, 'hold', { reason: body.reason }),
+);
+
+export const resume = apiHandler(routes.resumeReferral, async ({ caller, params, body }) =>
+  move(caller, routes.resumeReferral, params.id, 'resume', body.reason ? { reason: body.reason } : {}),
+);
+
+export const goalsAchieved = apiHandler(routes.goalsAchieved, async ({ caller, params }) =>
+  move(caller, routes.goalsAchieved, params.id, 'goalsAchieved'),
+);
+
+export const close = apiHandler(routes.closeReferral, async ({ caller, params, body }) =>
+  move(caller, routes.closeReferral, params.id, 'close', { reason: body.reason, summary: body.summary }),
+);
+
+export const withdraw = apiHandler(routes.withdrawReferral, async ({ caller, params, body }) =>
+  move(caller, routes.withdrawReferral, params.id, 'withdraw', { reason: body.reason }),
+);
 
 export const dispatch = routeDispatcher(ROUTES, 'functions/api/lifecycle.ts', {
   accept,

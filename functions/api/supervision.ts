@@ -1,12 +1,45 @@
-import { apiHandler, routeDispatcher } from '#http/middleware.ts';
+import { type Debrief, listDebriefs, markDebriefDone } from '#data/debriefs.ts';
+import { apiHandler, json, routeDispatcher } from '#http/middleware.ts';
 import { ROUTES, routes } from '../routes.ts';
+import { depsFor } from './access.ts';
 
-// SKELETON: each export is replaced by its real handler (issue 5).
-const notYet = (): never => {
-  throw new Error('not implemented');
-};
+/**
+ * Supervision debriefs of the caller's region (one per session logged with `debriefNeeded`; its id is the
+ * session's). `GET /debriefs`: open ones by due time, soonest first (`done=false`, the default); `done=true`
+ * lists the ones already done. Marking one done twice keeps the first record.
+ */
 
-export const list = apiHandler(routes.listDebriefs, async () => notYet());
-export const done = apiHandler(routes.completeDebrief, async () => notYet());
+export function debriefView(debrief: Debrief) {
+  return {
+    id: debrief.id,
+    referralId: debrief.referralId,
+    sessionId: debrief.sessionId,
+    workerId: debrief.workerId,
+    dueAt: debrief.dueAt,
+    done: debrief.doneAt !== undefined,
+    ...(debrief.doneAt !== undefined ? { doneAt: debrief.doneAt } : {}),
+    ...(debrief.doneBy !== undefined ? { doneBy: debrief.doneBy } : {}),
+  };
+}
+
+export const list = apiHandler(routes.listDebriefs, async ({ caller, query }) => {
+  const done = query.done === true;
+  const page = await listDebriefs(depsFor(caller).store, {
+    limit: query.limit,
+    ...(query.nextToken !== undefined ? { nextToken: query.nextToken } : {}),
+    // Done ones are only in the all-debriefs index: read it and keep those (a page may come out shorter).
+    includeDone: done,
+  });
+  const items = done ? page.items.filter((d) => d.doneAt !== undefined) : page.items;
+  return json(200, {
+    items: items.map(debriefView),
+    ...(page.nextToken ? { nextToken: page.nextToken } : {}),
+  });
+});
+
+export const done = apiHandler(routes.completeDebrief, async ({ caller, params }) => {
+  const debrief = await markDebriefDone(depsFor(caller).store, params.id, caller.sub);
+  return json(200, debriefView(debrief));
+});
 
 export const dispatch = routeDispatcher(ROUTES, 'functions/api/supervision.ts', { list, done });

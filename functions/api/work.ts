@@ -1,15 +1,184 @@
-import { apiHandler, routeDispatcher } from '#http/middleware.ts';
+import { putAlert } from '#data/alerts.ts';
+import { newId } from '#data/common.ts';
+import type { Actor } from '#data/events.ts';
+import { rateGoal as rateGoalData } from '#data/goals.ts';
+import { Audience } from '#data/keys.ts';
+import { logSession as logSessionData, patchSession } from '#data/sessions.ts';
+import type { Store } from '#data/store.ts';
+import { IllegalTransitionError } from '#domain/errors.ts';
+import { isAssigned } from '#domain/lifecycle.ts';
+import { type Timers, timersWith } from '#domain/settings.ts';
+import type { Goal, Session } from '#domain/work.ts';
+import type { Caller } from '#http/auth.ts';
+import { apiHandler, json, logAccess, routeDispatcher } from '#http/middleware.ts';
 import { ROUTES, routes } from '../routes.ts';
+import { deterministicAlertId } from '../workflow/alerts.ts';
+import { depsFor, referralFor } from './access.ts';
 
-// SKELETON: each export is replaced by its real handler (issue 5).
-const notYet = (): never => {
-  throw new Error('not implemented');
-};
+/**
+ * The matched worker's work with the client: goal ratings, sessions (and their corrections), concerns.
+ * A worker acts only on clients matched to them (404 otherwise, as if absent). Each call is at most three
+ * DynamoDB requests on its happy path. Alerts carry ids and codes only: never a note or a typed word.
+ */
 
-export const rateGoal = apiHandler(routes.rateGoal, async () => notYet());
-export const logSession = apiHandler(routes.logSession, async () => notYet());
-export const correctSession = apiHandler(routes.correctSession, async () => notYet());
-export const raiseConcern = apiHandler(routes.raiseConcern, async () => notYet());
+const actorOf = (caller: Caller): Actor => ({ sub: caller.sub, role: caller.role });
+
+/** `timers.debrief` of this deployment (`TIMERS`, JSON seconds, as the workflow tasks read it). */
+function debriefDueSeconds(env: Readonly<Record<string, string | undefined>> = process.env): number {
+  const overrides = env.TIMERS ? (JSON.parse(env.TIMERS) as Partial<Timers>) : {};
+  return timersWith(overrides).debrief;
+}
+
+export function goalView(goal: Goal) {
+  return {
+    id: goal.id,
+    referralId: goal.referralId,
+    title: goal.title,
+    ...(goal.description !== undefined ? { description: goal.description } : {}),
+    baselineRating: goal.baselineRating,
+    latestRating: goal.latestRating,
+    ratings: goal.ratings.map((r) => ({
+      rating: r.rating,
+      ...(r.note !== undefined ? { note: r.note } : {}),
+      at: r.at,
+      by: r.by,
+    })),
+    createdAt: goal.createdAt,
+    ...(goal.achievedAt !== undefined ? { achievedAt: goal.achievedAt } : {}),
+  };
+}
+
+/** The worker's own view of their session (the note included: they wrote it). */
+export function sessionView(session: Session) {
+  return {
+    id: session.id,
+    referralId: session.referralId,
+    workerId: session.workerId,
+    date: session.date,
+    mode: session.mode,
+    minutes: session.minutes,
+    ...(session.note !== undefined ? { note: session.note } : {}),
+    debriefNeeded: session.debriefNeeded,
+    version: session.version,
+    createdAt: session.createdAt,
+    updatedAt: session.updatedAt,
+  };
+}
+
+/**
+ * Tells the region's coordinators a debrief was asked for. The id is derived from the session, so a
+ * correction that asks again does not alert twice. The session is already saved: if the alert cannot be
+ * written now, the debrief is still listed and its overdue sweep alerts later, so this never fails the call.
+ */
+async function alertDebriefRequested(
+  store: Store,
+  session: Session,
+  log: (entry: Record<string, unknown>) => void,
+): Promise<void> {
+  try {
+    await putAlert(store, {
+      id: deterministicAlertId(`debrief-requested|${session.id}`, session.createdAt),
+      audience: Audience.coordinators(store.region),
+      kind: 'DEBRIEF_REQUESTED',
+      referralId: session.referralId,
+      details: { sessionId: session.id, workerId: session.workerId },
+    });
+  } catch (error) {
+    log({
+      msg: 'debrief alert not written',
+      referralId: session.referralId,
+      sessionId: session.id,
+      error: (error as { name?: string }).name ?? 'Error',
+    });
+  }
+}
+
+export const rateGoal = apiHandler(routes.rateGoal, async ({ caller, params, body }) => {
+  await referralFor(caller, params.id, routes.rateGoal.id);
+  const goal = await rateGoalData(depsFor(caller).store, {
+    referralId: params.id,
+    goalId: params.goalId,
+    rating: body.rating,
+    ...(body.note !== undefined ? { note: body.note } : {}),
+    actor: actorOf(caller),
+  });
+  return json(201, goalView(goal));
+});
+
+export const logSession = apiHandler(routes.logSession, async ({ caller, params, body }) => {
+  const { store, log } = depsFor(caller);
+  let session: Session;
+  try {
+    // The data layer reads the referral and refuses one that is not this worker's (404) or not in a
+    // session stage (409): no separate read first.
+    session = await logSessionData(store, {
+      referralId: params.id,
+      workerId: caller.sub,
+      input: body,
+      actor: actorOf(caller),
+      debriefDueSeconds: debriefDueSeconds(),
+    });
+  } catch (error) {
+    // A 409 must not tell a worker that someone else's client exists: 404 unless it is theirs.
+    if (error instanceof IllegalTransitionError) await referralFor(caller, params.id, routes.logSession.id);
+    throw error;
+  }
+  logAccess({ callerSub: caller.sub, role: caller.role, referralId: params.id, route: routes.logSession.id });
+  if (session.debriefNeeded) await alertDebriefRequested(store, session, log);
+  return json(201, sessionView(session));
+});
+
+export const correctSession = apiHandler(routes.correctSession, async ({ caller, params, body }) => {
+  const { store, log } = depsFor(caller);
+  const { version, ...patch } = body;
+  // `workerId`: a session someone else logged is not found (before its version is compared).
+  const session = await patchSession(store, {
+    referralId: params.id,
+    sessionId: params.sessionId,
+    version,
+    patch,
+    actor: actorOf(caller),
+    debriefDueSeconds: debriefDueSeconds(),
+    workerId: caller.sub,
+  });
+  logAccess({
+    callerSub: caller.sub,
+    role: caller.role,
+    referralId: params.id,
+    route: routes.correctSession.id,
+  });
+  if (patch.debriefNeeded === true) await alertDebriefRequested(store, session, log);
+  return json(200, sessionView(session));
+});
+
+export const raiseConcern = apiHandler(routes.raiseConcern, async ({ caller, params, body }) => {
+  const referral = await referralFor(caller, params.id, routes.raiseConcern.id);
+  if (!isAssigned(referral.stage)) throw new IllegalTransitionError(referral.stage, 'raiseConcern');
+  const { store } = depsFor(caller);
+  // One id for the concern, used by both alerts (the coordinators' and the referrer's inbox).
+  const id = newId(store);
+  const alert = (audience: string) =>
+    putAlert(store, {
+      id,
+      audience,
+      kind: 'CONCERN_RAISED',
+      referralId: referral.id,
+      stage: referral.stage,
+      level: body.level,
+      details: { category: body.category, workerId: caller.sub },
+    });
+  const [coordinators] = await Promise.all([
+    alert(Audience.coordinators(store.region)),
+    alert(Audience.user(referral.referrerSub)),
+  ]);
+  return json(201, {
+    id,
+    referralId: referral.id,
+    level: body.level,
+    category: body.category,
+    createdAt: coordinators.createdAt,
+  });
+});
 
 export const dispatch = routeDispatcher(ROUTES, 'functions/api/work.ts', {
   rateGoal,

@@ -21,14 +21,20 @@ export const jsonLog = (entry: Record<string, unknown>): void => {
   console.log(JSON.stringify(entry));
 };
 
-let cached: TaskDeps | undefined;
+/** The cloud's task dependencies: the gateway is Step Functions itself (the reconciler also starts and
+ * describes executions). */
+export interface CloudTaskDeps extends TaskDeps {
+  workflow: StepFunctionsGateway;
+}
+
+let cached: CloudTaskDeps | undefined;
 
 /**
  * The cloud dependencies, from the environment the stack sets: `PROGRAM_REGION`, `TABLE_NAME`,
  * `TOPIC_ARN`, `EVENT_BUS_NAME`, optional `STATE_MACHINE_ARN` and `TIMERS` (JSON seconds). Built once per
  * Lambda container.
  */
-export function cloudDeps(env: Readonly<Record<string, string | undefined>> = process.env): TaskDeps {
+export function cloudDeps(env: Readonly<Record<string, string | undefined>> = process.env): CloudTaskDeps {
   if (cached) return cached;
   const region = ProgramRegionSchema.parse(env.PROGRAM_REGION);
   cached = {

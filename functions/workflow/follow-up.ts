@@ -4,6 +4,12 @@ import { listConsentExpiring, markConsentAlerted } from '#data/referrals.ts';
 import { todayInProgramZone } from '#domain/vocabulary.ts';
 import { COORDINATORS, deterministicAlertId, raiseAlert } from './alerts.ts';
 import { cloudDeps, type TaskDeps } from './deps.ts';
+import {
+  type ReconcileOptions,
+  type ReconcileReport,
+  type ReconcilerGateway,
+  reconcileOpenReferrals,
+} from './reconcile.ts';
 
 export interface FollowUpResult {
   debriefsOverdue: number;
@@ -57,4 +63,30 @@ export async function followUp(
   return result;
 }
 
-export const handler = async (): Promise<FollowUpResult> => followUp(cloudDeps());
+export interface ScheduledRunResult extends FollowUpResult {
+  /** Executions started for open referrals that had none running (`referralId → executionName`). */
+  restarted: Record<string, string>;
+  running: number;
+  deferred: number;
+}
+
+/**
+ * One run of the scheduled Lambda: first the reconciler (every open referral whose execution is not running
+ * — Step Functions' DescribeExecution in the cloud — gets one rebuilt at its wait), then the follow-ups. A
+ * referral whose repair failed is logged and retried on the next run; the run then fails, so the schedule's
+ * retries and dead-letter queue see it.
+ */
+export async function scheduledRun(
+  deps: Pick<TaskDeps, 'store' | 'notifier' | 'events' | 'timers' | 'log'> & { workflow: ReconcilerGateway },
+  options: ReconcileOptions = {},
+): Promise<ScheduledRunResult> {
+  const repairs: ReconcileReport = await reconcileOpenReferrals(deps, options);
+  const followUps = await followUp(deps, options.now);
+  deps.log({ msg: 'scheduled follow-up', ...followUps, restarted: Object.keys(repairs.started).length });
+  if (repairs.failed.length > 0) {
+    throw new Error(`The repair of ${repairs.failed.length} referral(s) failed`);
+  }
+  return { ...followUps, restarted: repairs.started, running: repairs.running, deferred: repairs.deferred };
+}
+
+export const handler = (): Promise<ScheduledRunResult> => scheduledRun(cloudDeps());

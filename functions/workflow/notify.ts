@@ -84,6 +84,9 @@ export function plannedAlerts(
     case 'OVERDUE': {
       const kind = ALERT_KINDS.find((k) => k === input.alert);
       if (!kind) throw new Error(`Unknown alert kind ${input.alert}`);
+      // The person acted as the timer ran out: nothing is overdue any more (the wait that follows sees the
+      // new stage and moves on).
+      if (referral.stage !== input.stage) return [];
       return [{ target: COORDINATORS, kind, stage: input.stage }];
     }
     case 'CLOSED_EARLY': {

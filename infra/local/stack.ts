@@ -1,28 +1,24 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDocumentClient, type DocumentClientOptions } from '#data/client.ts';
+import type { DocumentClientOptions } from '#data/client.ts';
 import { NotFoundError } from '#data/errors.ts';
-import { createStore, type Store } from '#data/store.ts';
-import { ensureTable, tableNameFor } from '#data/table.ts';
-import { createWorker, getWorker } from '#data/workers.ts';
+import type { Store } from '#data/store.ts';
 import { PROGRAM_REGIONS, type ProgramRegion, Role } from '#domain/roles.ts';
 import type { Timers } from '#domain/settings.ts';
-import { type ApiDeps, useApiDeps } from '../../functions/api/deps.ts';
-import { ROUTES } from '../../functions/routes.ts';
-import {
-  ConsoleNotifier,
-  type EventPublisher,
-  MemoryEventPublisher,
-} from '../../functions/workflow/ports.ts';
+import type { ApiDeps } from '../../functions/api/deps.ts';
+import type { EventPublisher } from '../../functions/workflow/ports.ts';
 import type { DirectoryUser } from '../../shared/users/directory.ts';
-import { synthesizeWorkflow } from '../../workflows/asl.ts';
-import { LocalWorkflowRunner } from '../../workflows/local-runner.ts';
+import type { SynthesizedWorkflow } from '../../workflows/asl.ts';
+import type { LocalWorkflowRunner } from '../../workflows/local-runner.ts';
 import { regionConfig } from '../regions.ts';
-import { demoStaffId, demoWorkerId, demoWorkers } from './demo-roster.ts';
+import { type DemoWorker, demoStaffId, demoWorkerId, demoWorkers } from './demo-roster.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
-import { type AccessLine, type ExtraRoute, type Gateway, importHandler, startGateway } from './gateway.ts';
-import { type LocalJwt, loadLocalJwt } from './jwt.ts';
+import { freePort } from './free-port.ts';
+import type { AccessLine, ExtraRoute, Gateway } from './gateway.ts';
+import { type LocalJwt, loadLocalJwt, localSubFor } from './jwt.ts';
 import { LocalUserDirectory } from './user-directory.ts';
 
 /**
@@ -30,6 +26,10 @@ import { LocalUserDirectory } from './user-directory.ts';
  * workflow runner per region executing the ASL the region's stack synthesizes, the API handlers behind the
  * local HTTP gateway, the local user directory and token signer, and the pages. `npm start` calls this;
  * so do the integration, browser and reliability tests (with an in-memory store and short timers).
+ *
+ * Start-up is parallel: DynamoDB Local's JVM boots while the heavy modules load, the signing key and the
+ * logins are read, and each region's workflow is synthesized (or read from the cache, see
+ * `loadWorkflow`); the tables, the roster and the runners follow as soon as DynamoDB answers.
  */
 
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -48,6 +48,8 @@ export interface LocalStackOptions {
   inMemory?: boolean;
   /** Gateway port; 0 (default) picks a free one. */
   port?: number;
+  /** If `port` is taken, listen on a free port instead of failing (see `LocalStack.port`). Default false. */
+  anyPortIfTaken?: boolean;
   regions?: readonly ProgramRegion[];
   /** Timer lengths (seconds) for every region; default each region's configured timers. */
   timers?: Timers;
@@ -61,6 +63,11 @@ export interface LocalStackOptions {
   staticDir?: string;
   /** Runner follow-up/repair tick (ms); default 60 s, 0 = off. */
   tickEveryMs?: number;
+  /**
+   * Where synthesized workflows are cached, keyed by a hash of everything the synth reads (see
+   * `loadWorkflow`); `false` synthesizes every time. Default `<dataDir>/cache`.
+   */
+  workflowCacheDir?: string | false;
   /** Structured lines from the runner and the handlers (ids and stages only). Default: JSON on stdout. */
   log?: (entry: Record<string, unknown>) => void;
   /** One line per HTTP request (method, path, status, ms). Default: none. */
@@ -72,6 +79,10 @@ export interface LocalStackOptions {
   /** DynamoDB client options (e.g. `onRequest` to count requests, `maxAttempts`). */
   client?: Omit<DocumentClientOptions, 'endpoint'>;
   extraRoutes?: readonly ExtraRoute[];
+  /** Called as soon as the DynamoDB Local this stack started answers (npm start records its pid). */
+  onDynamoDbLocal?: (dynamo: { pid: number; endpoint: string }) => void;
+  /** Slow steps worth telling a person about (e.g. a first synthesis). */
+  progress?: (message: string) => void;
 }
 
 export interface DemoAccounts {
@@ -97,6 +108,8 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
+// --- demo roster -----------------------------------------------------------------------------------------
+
 /** The demo staff accounts of a region, in the directory's shape. */
 function demoStaff(region: ProgramRegion, now: string): DirectoryUser[] {
   const names: Record<StaffRole, [string, string]> = {
@@ -116,15 +129,8 @@ function demoStaff(region: ProgramRegion, now: string): DirectoryUser[] {
   }));
 }
 
-/** Seeds the region's invented roster (workers in the table, logins in the directory) unless present. */
-async function seedDemo(
-  store: Store,
-  users: LocalUserDirectory,
-  region: ProgramRegion,
-): Promise<DemoAccounts> {
-  const roster = demoWorkers(region);
-  const now = new Date().toISOString();
-  const accounts: DemoAccounts = {
+function demoAccounts(region: ProgramRegion, roster: readonly DemoWorker[]): DemoAccounts {
+  return {
     staff: {
       clinician: demoStaffId(region, Role.CLINICIAN),
       coordinator: demoStaffId(region, Role.COORDINATOR),
@@ -132,7 +138,16 @@ async function seedDemo(
     },
     workers: roster.map((worker) => worker.id),
   };
-  const logins: DirectoryUser[] = [
+}
+
+/** The region's demo logins (staff and workers) in the directory, unless present. File only: no table. */
+async function seedDemoLogins(
+  users: LocalUserDirectory,
+  region: ProgramRegion,
+  roster: readonly DemoWorker[],
+): Promise<void> {
+  const now = new Date().toISOString();
+  await users.ensureUsers(region, [
     ...demoStaff(region, now),
     ...roster.map((worker) => ({
       sub: worker.id,
@@ -144,26 +159,34 @@ async function seedDemo(
       enabled: true,
       createdAt: now,
     })),
-  ];
-  await users.ensureUsers(region, logins);
-  // The last demo worker is written last: if it exists, an earlier start seeded the whole roster.
-  const last = roster.at(-1);
-  if (last && (await exists(store, last.id))) return accounts;
-  await Promise.all(
-    roster.map(async (worker) => {
-      if (await exists(store, worker.id)) return;
-      await createWorker(store, { id: worker.id, input: worker.input }).catch((error: unknown) => {
-        // Created by a concurrent start: fine.
-        if ((error as { name?: string }).name !== 'ConcurrentUpdateError') throw error;
-      });
-    }),
-  );
-  return accounts;
+  ]);
 }
 
-async function exists(store: Store, workerId: string): Promise<boolean> {
+/** The region's invented workers in the table, unless present. */
+async function seedDemoWorkers(
+  data: typeof import('#data/workers.ts'),
+  store: Store,
+  roster: readonly DemoWorker[],
+): Promise<void> {
+  const create = (worker: DemoWorker) =>
+    data.createWorker(store, { id: worker.id, input: worker.input }).catch((error: unknown) => {
+      // Already there (an earlier, interrupted seed, or a concurrent start): fine.
+      if ((error as { name?: string }).name !== 'ConcurrentUpdateError') throw error;
+    });
+  // The last demo worker is written after all the others: if it exists, an earlier start seeded them all.
+  const last = roster.at(-1);
+  if (!last || (await workerExists(data, store, last.id))) return;
+  await Promise.all(roster.slice(0, -1).map(create));
+  await create(last);
+}
+
+async function workerExists(
+  data: typeof import('#data/workers.ts'),
+  store: Store,
+  id: string,
+): Promise<boolean> {
   try {
-    await getWorker(store, workerId);
+    await data.getWorker(store, id);
     return true;
   } catch (error) {
     if (error instanceof NotFoundError) return false;
@@ -171,95 +194,345 @@ async function exists(store: Store, workerId: string): Promise<boolean> {
   }
 }
 
+// --- workflow cache --------------------------------------------------------------------------------------
+
+const WORKFLOW_ENTRY = join(PROJECT_ROOT, 'workflows', 'asl.ts');
+const CACHE_FORMAT = 'peerpath-workflow-cache-v1';
+const IMPORT_PATTERN =
+  /\b(?:import|export)\s[^'";]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|\bimport\s+['"]([^'"]+)['"]/g;
+
+/** Everything a synth reads from the repository: the import closure of `workflows/asl.ts`. */
+export interface WorkflowSources {
+  /** Project files (relative path → sha256 of the content). */
+  files: Record<string, string>;
+  /** Packages the closure imports (name → installed version). */
+  packages: Record<string, string>;
+}
+
+function packageName(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? specifier);
+}
+
+/** Follows the static and dynamic imports from `entry` through the project (relative and `#` imports). */
+export async function workflowSources(entry = WORKFLOW_ENTRY): Promise<WorkflowSources> {
+  const manifest = JSON.parse(await readFile(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+    imports?: Record<string, string>;
+  };
+  const aliases = Object.entries(manifest.imports ?? {}).map(([from, to]) => ({
+    prefix: from.replace(/\*$/, ''),
+    target: join(PROJECT_ROOT, to.replace(/\*$/, '')),
+  }));
+  const files: Record<string, string> = {};
+  const packages = new Set<string>();
+  const seen = new Set<string>();
+  const visit = async (file: string): Promise<void> => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // resolved by the runtime, not a file
+      throw error;
+    }
+    files[relative(PROJECT_ROOT, file)] = createHash('sha256').update(text).digest('hex');
+    const next: string[] = [];
+    for (const match of text.matchAll(IMPORT_PATTERN)) {
+      const specifier = match[1] ?? match[2] ?? match[3];
+      if (!specifier || specifier.startsWith('node:')) continue;
+      if (specifier.startsWith('.')) next.push(resolve(dirname(file), specifier));
+      else if (specifier.startsWith('#')) {
+        const alias = aliases.find((a) => specifier.startsWith(a.prefix));
+        if (alias) next.push(join(alias.target, specifier.slice(alias.prefix.length)));
+      } else packages.add(packageName(specifier));
+    }
+    await Promise.all(next.map(visit));
+  };
+  await visit(entry);
+  const versions: Record<string, string> = {};
+  for (const name of [...packages].sort()) {
+    try {
+      const pkg = JSON.parse(
+        await readFile(join(PROJECT_ROOT, 'node_modules', name, 'package.json'), 'utf8'),
+      );
+      versions[name] = String((pkg as { version?: unknown }).version);
+    } catch {
+      versions[name] = 'builtin-or-missing';
+    }
+  }
+  const sortedFiles = Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b)));
+  return { files: sortedFiles, packages: versions };
+}
+
+/** The cache key of a region's workflow: the sources, the region's configuration, the timers and the CDK env. */
+export function workflowCacheKey(sources: WorkflowSources, region: ProgramRegion, timers: Timers): string {
+  const env = Object.entries(process.env)
+    .filter(([name]) => name.startsWith('CDK_') || name.startsWith('PEERPATH_'))
+    .sort(([a], [b]) => a.localeCompare(b));
+  return createHash('sha256')
+    .update(
+      JSON.stringify({
+        format: CACHE_FORMAT,
+        sources,
+        region,
+        config: regionConfig(region),
+        timers,
+        env,
+      }),
+    )
+    .digest('hex');
+}
+
+/**
+ * Synthesizes the region's stack and extracts its workflow, exactly as `synthesizeWorkflow` does. The
+ * built-in CloudFormation rule validation (a WebAssembly pass that takes seconds and never changes the
+ * template) is skipped here: `cdk synth` and the infra tests still run it.
+ */
+async function synthesize(region: ProgramRegion, timers: Timers): Promise<SynthesizedWorkflow> {
+  const { synthesizeWorkflow } = await import('../../workflows/asl.ts');
+  const previous = process.env.CDK_VALIDATION;
+  process.env.CDK_VALIDATION = 'false';
+  try {
+    return synthesizeWorkflow(region, { timers });
+  } finally {
+    if (previous === undefined) delete process.env.CDK_VALIDATION;
+    else process.env.CDK_VALIDATION = previous;
+  }
+}
+
+interface CacheEntry {
+  format: typeof CACHE_FORMAT;
+  key: string;
+  workflow: SynthesizedWorkflow;
+}
+
+/**
+ * The region's synthesized workflow. With a `cacheDir`, the result of a synth is kept in
+ * `<cacheDir>/workflow-<region>-<key>.json`, the key hashing every source file the synth imports (the
+ * import closure of `workflows/asl.ts`: the stack, the workflow definition, the domain), the installed
+ * versions of the packages it imports (aws-cdk-lib…), the region's configuration, the timers, and the
+ * `CDK_*`/`PEERPATH_*` environment. Any change to those synthesizes again, so the runner always executes
+ * the ASL the stack synthesizes today.
+ */
+export async function loadWorkflow(
+  region: ProgramRegion,
+  timers: Timers,
+  options: {
+    cacheDir?: string | false;
+    sources?: WorkflowSources;
+    progress?: (message: string) => void;
+  } = {},
+): Promise<SynthesizedWorkflow> {
+  const cacheDir = options.cacheDir;
+  if (!cacheDir) return synthesize(region, timers);
+  const key = workflowCacheKey(options.sources ?? (await workflowSources()), region, timers);
+  const prefix = `workflow-${region}-`;
+  const file = join(cacheDir, `${prefix}${key.slice(0, 32)}.json`);
+  try {
+    const entry = JSON.parse(await readFile(file, 'utf8')) as Partial<CacheEntry>;
+    if (entry.format === CACHE_FORMAT && entry.key === key && typeof entry.workflow?.asl === 'string') {
+      return entry.workflow;
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && !(error instanceof SyntaxError)) throw error;
+  }
+  options.progress?.(`Synthesizing the ${region} state machine (kept for the next start)`);
+  const workflow = await synthesize(region, timers);
+  await mkdir(cacheDir, { recursive: true });
+  const entry: CacheEntry = { format: CACHE_FORMAT, key, workflow };
+  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await writeFile(temp, JSON.stringify(entry));
+  await rename(temp, file);
+  // Older entries for this region are dead weight now.
+  for (const name of await readdir(cacheDir)) {
+    if (name.startsWith(prefix) && name.endsWith('.json') && join(cacheDir, name) !== file) {
+      await unlink(join(cacheDir, name)).catch(() => undefined);
+    }
+  }
+  return workflow;
+}
+
+// --- the stack -------------------------------------------------------------------------------------------
+
+/** The heavy modules, loaded while DynamoDB Local boots. */
+async function loadModules() {
+  const [client, table, store, workers, deps, routes, ports, runner, gateway] = await Promise.all([
+    import('#data/client.ts'),
+    import('#data/table.ts'),
+    import('#data/store.ts'),
+    import('#data/workers.ts'),
+    import('../../functions/api/deps.ts'),
+    import('../../functions/routes.ts'),
+    import('../../functions/workflow/ports.ts'),
+    import('../../workflows/local-runner.ts'),
+    import('./gateway.ts'),
+  ]);
+  return { client, table, store, workers, deps, routes, ports, runner, gateway };
+}
+
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
   const regions = options.regions ?? PROGRAM_REGIONS;
+  const demoOn = options.demo ?? true;
   const log = options.log ?? ((entry: Record<string, unknown>) => console.log(JSON.stringify(entry)));
+  const cacheDir = options.workflowCacheDir ?? join(dataDir, 'cache');
   const cleanups: (() => Promise<void>)[] = [];
+  let dynamo: DynamoDbLocal | undefined;
+  let uninstallDeps: (() => void) | undefined;
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
-      useApiDeps(undefined);
+      uninstallDeps?.();
       for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+      await dynamo?.stop().catch(() => undefined);
     })();
     return stopped;
   };
 
-  try {
-    let dynamo: DynamoDbLocal | undefined;
-    let endpoint = options.dynamoEndpoint;
-    if (!endpoint) {
-      dynamo = await startDynamoDbLocal(
-        options.inMemory ? { inMemory: true } : { dbPath: join(dataDir, 'dynamodb') },
-      );
-      const started = dynamo;
-      cleanups.push(() => started.stop());
-      endpoint = dynamo.endpoint;
-    }
+  // Java first: its JVM boots in its own process while everything below runs here. Its port is chosen
+  // here so that the clients, stores and runners can be built before it answers.
+  const dynamoPort = options.dynamoEndpoint ? undefined : await freePort();
+  const endpoint = options.dynamoEndpoint ?? `http://127.0.0.1:${dynamoPort}`;
+  const dynamoStarting = options.dynamoEndpoint
+    ? undefined
+    : startDynamoDbLocal({
+        ...(options.inMemory ? { inMemory: true } : { dbPath: join(dataDir, 'dynamodb') }),
+        ...(dynamoPort ? { port: dynamoPort } : {}),
+      }).then((started) => {
+        dynamo = started;
+        options.onDynamoDbLocal?.({ pid: started.pid, endpoint: started.endpoint });
+        return started;
+      });
+  // Awaited below; this only keeps a failure from going unobserved meanwhile.
+  dynamoStarting?.catch(() => undefined);
+  /** Rejects as soon as DynamoDB Local fails (e.g. no Java); never resolves otherwise. */
+  const dynamoFailure = new Promise<never>((_, reject) => {
+    dynamoStarting?.catch(reject);
+  });
+  dynamoFailure.catch(() => undefined);
 
-    const doc = createDocumentClient({ ...options.client, endpoint });
-    cleanups.push(async () => doc.destroy());
+  try {
+    const modulesLoading = loadModules();
     const users = new LocalUserDirectory(options.usersInMemory ? {} : { dataDir });
-    const [jwt] = await Promise.all([
-      loadLocalJwt({ dataDir }),
-      ...regions.map((region) => ensureTable(doc, options.tableName?.(region) ?? tableNameFor(region))),
+    const rosters = new Map(regions.map((region) => [region, demoOn ? demoWorkers(region) : []]));
+    const timersOf = (region: ProgramRegion) => options.timers ?? regionConfig(region).timers;
+
+    const workflowsLoading = (async () => {
+      const sources = cacheDir === false ? undefined : await workflowSources();
+      const workflows = new Map<ProgramRegion, SynthesizedWorkflow>();
+      // One at a time: a synth is synchronous CPU work; the cache reads are a few ms.
+      for (const region of regions) {
+        workflows.set(
+          region,
+          await loadWorkflow(region, timersOf(region), {
+            cacheDir,
+            ...(sources ? { sources } : {}),
+            ...(options.progress ? { progress: options.progress } : {}),
+          }),
+        );
+      }
+      return workflows;
+    })();
+    workflowsLoading.catch(() => undefined); // awaited below; a failure must not go unobserved meanwhile
+    const [jwt, modules, workflows] = await Promise.race([
+      Promise.all([
+        loadLocalJwt({ dataDir }),
+        modulesLoading,
+        workflowsLoading,
+        ...regions.map((region) =>
+          demoOn ? seedDemoLogins(users, region, rosters.get(region) ?? []) : null,
+        ),
+      ]),
+      dynamoFailure, // a missing Java fails at once
     ]);
+
+    const doc = modules.client.createDocumentClient({ ...options.client, endpoint });
+    cleanups.push(async () => doc.destroy());
 
     const stores = {} as Record<ProgramRegion, Store>;
     const runners = {} as Record<ProgramRegion, LocalWorkflowRunner>;
     const events = {} as Record<ProgramRegion, EventPublisher>;
     const demo = {} as Record<ProgramRegion, DemoAccounts>;
-    const notifier = new ConsoleNotifier(options.notice);
+    const notifier = new modules.ports.ConsoleNotifier(options.notice);
+    const tableNameOf = (region: ProgramRegion) =>
+      options.tableName?.(region) ?? modules.table.tableNameFor(region);
 
-    await Promise.all(
+    // The runners are built while the JVM boots (building one validates its ASL: CPU work worth
+    // overlapping); once the tables are there each resumes its region's open referrals, exactly as
+    // `LocalWorkflowRunner.launch` does.
+    for (const region of regions) {
+      const store = modules.store.createStore({ region, doc, tableName: tableNameOf(region) });
+      stores[region] = store;
+      const roster = rosters.get(region) ?? [];
+      demo[region] = demoOn
+        ? demoAccounts(region, roster)
+        : { staff: { clinician: '', coordinator: '', admin: '' }, workers: [] };
+      events[region] = options.events?.(region) ?? new modules.ports.MemoryEventPublisher();
+      const workflow = workflows.get(region);
+      const runner = new modules.runner.LocalWorkflowRunner({
+        region,
+        store,
+        timers: timersOf(region),
+        notifier,
+        events: events[region],
+        log,
+        ...(options.tickEveryMs !== undefined ? { tickEveryMs: options.tickEveryMs } : {}),
+        ...(workflow ? { workflow } : {}),
+      });
+      runners[region] = runner;
+      cleanups.push(() => runner.stop());
+    }
+
+    await Promise.race([dynamoStarting, dynamoFailure]);
+    const regionsStarted = await Promise.allSettled(
       regions.map(async (region) => {
-        const store = createStore({
-          region,
-          doc,
-          tableName: options.tableName?.(region) ?? tableNameFor(region),
-        });
-        stores[region] = store;
-        if (options.demo ?? true) demo[region] = await seedDemo(store, users, region);
-        else demo[region] = { staff: { clinician: '', coordinator: '', admin: '' }, workers: [] };
-        const timers = options.timers ?? regionConfig(region).timers;
-        events[region] = options.events?.(region) ?? new MemoryEventPublisher();
-        const runner = await LocalWorkflowRunner.launch({
-          region,
-          store,
-          timers,
-          notifier,
-          events: events[region],
-          log,
-          ...(options.tickEveryMs !== undefined ? { tickEveryMs: options.tickEveryMs } : {}),
-          workflow: synthesizeWorkflow(region, { timers }),
-        });
-        runners[region] = runner;
-        cleanups.push(() => runner.stop());
+        await modules.table.ensureTable(doc, tableNameOf(region));
+        // The runner does not need the roster: seed and resume side by side, both settled before a
+        // failure is reported.
+        const settled = await Promise.allSettled([
+          runners[region].resumeOpenReferrals({ graceMs: 0 }),
+          demoOn ? seedDemoWorkers(modules.workers, stores[region], rosters.get(region) ?? []) : undefined,
+        ]);
+        const failed = settled.find((r) => r.status === 'rejected');
+        if (failed) throw failed.reason;
       }),
     );
+    const regionFailure = regionsStarted.find((r) => r.status === 'rejected');
+    if (regionFailure) throw regionFailure.reason;
 
     const deps = new Map<ProgramRegion, ApiDeps>(
       regions.map((region) => [region, { store: stores[region], workflow: runners[region], users, log }]),
     );
-    useApiDeps((region) => deps.get(region));
+    modules.deps.useApiDeps((region) => deps.get(region));
+    uninstallDeps = () => modules.deps.useApiDeps(undefined);
 
     const staticDir = options.staticDir ?? (existsSync(WEB_DIST_DIR) ? WEB_DIST_DIR : undefined);
-    const gateway: Gateway = await startGateway({
-      port: options.port ?? 0,
-      routes: ROUTES,
-      loadHandler: importHandler(PROJECT_ROOT),
+    const subFor = (role: Role, region: ProgramRegion): string | undefined => {
+      const accounts = demo[region];
+      if (!accounts) return undefined;
+      if (role === Role.PEER_WORKER) return accounts.workers[0] || undefined;
+      return accounts.staff[role as StaffRole] || undefined;
+    };
+    const gatewayOptions = {
+      routes: modules.routes.ROUTES,
+      loadHandler: modules.gateway.importHandler(PROJECT_ROOT),
       regions,
       jwt,
       ...(staticDir ? { staticDir } : {}),
       ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
       ...(options.accessLog ? { log: options.accessLog } : {}),
-      defaultSub: (role, region) => {
-        const accounts = demo[region];
-        if (!accounts) return undefined;
-        if (role === Role.PEER_WORKER) return accounts.workers[0] || undefined;
-        return accounts.staff[role as StaffRole] || undefined;
-      },
-    });
+      defaultSub: subFor,
+    };
+    const requestedPort = options.port ?? 0;
+    let gateway: Gateway;
+    try {
+      gateway = await modules.gateway.startGateway({ ...gatewayOptions, port: requestedPort });
+    } catch (error) {
+      const busy = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+      if (!busy || !options.anyPortIfTaken || requestedPort === 0) throw error;
+      gateway = await modules.gateway.startGateway({ ...gatewayOptions, port: 0 });
+    }
     cleanups.push(() => gateway.close());
 
     return {
@@ -274,16 +547,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       jwt,
       demo,
       tokenFor: (role, region, sub) => {
-        const accounts = demo[region];
         const who =
           sub ??
-          (role === Role.PEER_WORKER ? accounts?.workers[0] : accounts?.staff[role as StaffRole]) ??
-          demoWorkerId(region, 0);
+          subFor(role, region) ??
+          (role === Role.PEER_WORKER ? demoWorkerId(region, 0) : localSubFor(role, region));
         return jwt.signToken({ sub: who, role, region });
       },
       stop,
     };
   } catch (error) {
+    // DynamoDB Local may still be booting: let it finish (or fail) so it is stopped too.
+    await dynamoStarting?.catch(() => undefined);
     await stop();
     throw error;
   }

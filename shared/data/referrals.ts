@@ -179,6 +179,57 @@ export interface CreateReferralInput {
 }
 
 /**
+ * The items a new referral is stored as: the referral item (REFERRED, version 1, with its index keys) and its
+ * SUBMITTED audit event. `createReferral` writes them in its transaction; bulk loaders (the benchmarks) use
+ * the same shapes.
+ */
+export function newReferralItems(
+  store: Store,
+  input: CreateReferralInput & { id: string; duplicateOf?: string },
+): { referral: Referral; item: Record<string, unknown>; event: Record<string, unknown> } {
+  const { details, id, duplicateOf } = input;
+  const now = iso(store.now());
+  const referral: Referral = {
+    id,
+    region: store.region,
+    stage: Stage.REFERRED,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+    referrerSub: input.referrerSub,
+    details,
+    priority: priorityOf(details.urgency),
+    stageEnteredAt: now,
+    ...(input.previousReferralId !== undefined ? { previousReferralId: input.previousReferralId } : {}),
+    ...(duplicateOf !== undefined ? { possibleDuplicateOf: duplicateOf } : {}),
+    consentExpiresOn: details.consent.expiresOn,
+  };
+  const item = {
+    ...Keys.referral(id),
+    type: ItemType.REFERRAL,
+    ...referralIndexKeys(referral),
+    clientKey: clientMatchKey(details),
+    ...referral,
+  };
+  const event = auditEventItem(
+    store,
+    { sub: input.referrerSub, role: Role.CLINICIAN },
+    {
+      referralId: id,
+      kind: 'SUBMITTED',
+      to: Stage.REFERRED,
+      ...(input.previousReferralId !== undefined ? { previousReferralId: input.previousReferralId } : {}),
+      ...(duplicateOf !== undefined ? { possibleDuplicateOf: duplicateOf } : {}),
+    },
+    {
+      gsi3pk: IndexKeys.created(store.region, programMonth(now)),
+      gsi3sk: IndexKeys.reportSort(now, id),
+    },
+  );
+  return { referral, item, event };
+}
+
+/**
  * Stores a new referral in REFERRED (version 1) with its SUBMITTED audit event and its place in the client
  * pointer, in one transaction. If the same client already has an open referral in the region, the new one is
  * stored (not refused) with `possibleDuplicateOf` = the oldest open one.
@@ -191,49 +242,15 @@ export async function createReferral(store: Store, input: CreateReferralInput): 
     ]);
   }
   const id = input.id ?? newId(store);
-  const clientKey = clientMatchKey(details);
-  const pointerKey = Keys.clientPointer(store.region, clientKey);
+  const pointerKey = Keys.clientPointer(store.region, clientMatchKey(details));
   return withRetries('Referral', id, async () => {
     const pointer = await getItem(store, pointerKey);
     const duplicateOf = openIdsOf(pointer).find((other) => other !== id);
-    const now = iso(store.now());
-    const referral: Referral = {
+    const { referral, item, event } = newReferralItems(store, {
+      ...input,
       id,
-      region: store.region,
-      stage: Stage.REFERRED,
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-      referrerSub: input.referrerSub,
-      details,
-      priority: priorityOf(details.urgency),
-      stageEnteredAt: now,
-      ...(input.previousReferralId !== undefined ? { previousReferralId: input.previousReferralId } : {}),
-      ...(duplicateOf !== undefined ? { possibleDuplicateOf: duplicateOf } : {}),
-      consentExpiresOn: details.consent.expiresOn,
-    };
-    const item = {
-      ...Keys.referral(id),
-      type: ItemType.REFERRAL,
-      ...referralIndexKeys(referral),
-      clientKey,
-      ...referral,
-    };
-    const event = auditEventItem(
-      store,
-      { sub: input.referrerSub, role: Role.CLINICIAN },
-      {
-        referralId: id,
-        kind: 'SUBMITTED',
-        to: Stage.REFERRED,
-        ...(input.previousReferralId !== undefined ? { previousReferralId: input.previousReferralId } : {}),
-        ...(duplicateOf !== undefined ? { possibleDuplicateOf: duplicateOf } : {}),
-      },
-      {
-        gsi3pk: IndexKeys.created(store.region, programMonth(now)),
-        gsi3sk: IndexKeys.reportSort(now, id),
-      },
-    );
+      ...(duplicateOf !== undefined ? { duplicateOf } : {}),
+    });
     const outcome = await transact(store, [
       tx.put(store, item, cond.notExists()),
       tx.put(store, event),
@@ -541,12 +558,20 @@ export type ReferralChanges = Partial<Omit<ReferralPatch, 'version'>>;
  */
 export async function patchReferral(
   store: Store,
-  input: { id: string; version: number; patch: ReferralChanges; actor: Actor },
+  input: {
+    id: string;
+    version: number;
+    patch: ReferralChanges;
+    actor: Actor;
+    /** As for `transition`: called with the referral as read; throws to refuse. */
+    authorize?: (referral: Referral) => void;
+  },
 ): Promise<Referral> {
   const { id, version, patch, actor } = input;
   return withRetries('Referral', id, async () => {
     const item = await readReferralItem(store, id);
     const before = toReferral(item);
+    input.authorize?.(before);
     if (before.version !== version) throw new ConcurrentUpdateError('Referral', id);
     if (actor.role === Role.CLINICIAN && !CLINICIAN_EDITABLE_STAGES.includes(before.stage)) {
       throw new IllegalTransitionError(before.stage, 'correct');
@@ -619,6 +644,11 @@ export interface TransitionInput {
   goals?: readonly GoalInput[];
   /** The version the caller saw (an API edit); a different one → ConcurrentUpdateError. */
   expectedVersion?: number;
+  /**
+   * Called with the referral as read, before anything is decided; throws to refuse (the API's "not yours",
+   * 404). The check and the conditional write then see the same version, at no extra read.
+   */
+  authorize?: (referral: Referral) => void;
 }
 
 export interface TransitionResult {
@@ -671,6 +701,7 @@ export async function transition(store: Store, input: TransitionInput): Promise<
   return withRetries('Referral', referralId, async () => {
     const item = await readReferralItem(store, referralId);
     const before = toReferral(item);
+    input.authorize?.(before);
     // A retry redoes the same decision only on the same version: if someone else's transition landed in
     // between, this caller lost the race (409), even if the event would still be allowed from the new stage.
     if (firstSeenVersion !== undefined && before.version !== firstSeenVersion) {

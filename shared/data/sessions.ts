@@ -199,6 +199,8 @@ export async function patchSession(
     patch: SessionChanges;
     actor: Actor;
     debriefDueSeconds?: number;
+    /** When given (the API: the calling worker), a session logged by anyone else is not found. */
+    workerId?: string;
   },
 ): Promise<Session> {
   const { referralId, sessionId, version, patch } = input;
@@ -206,6 +208,9 @@ export async function patchSession(
     const item = await getItem(store, Keys.session(referralId, sessionId));
     if (!item) throw new NotFoundError('Session', sessionId);
     const before = toSession(item);
+    if (input.workerId !== undefined && before.workerId !== input.workerId) {
+      throw new NotFoundError('Session', sessionId);
+    }
     if (before.version !== version) throw new ConcurrentUpdateError('Session', sessionId);
     const referral = await getItem(store, Keys.referral(referralId));
     checkReferral(referralId, before.workerId, referral, 'correctSession');

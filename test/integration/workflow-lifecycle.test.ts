@@ -340,7 +340,11 @@ describe.concurrent('the referral state machine, run locally', () => {
     const referral = await h.newReferral();
     await h.alertsOfKind('coordinators', referral.id, 'NEW_REFERRAL');
 
-    const events = h.events.published.filter((e) => e.detail.referralId === referral.id);
+    // The alert is written to the inbox first, then published: wait for the event itself.
+    const events = await eventually('the alert event', () => {
+      const published = h.events.published.filter((e) => e.detail.referralId === referral.id);
+      return published.length > 0 && published;
+    });
     const notices = h.notices.filter((line) => line.includes(referral.id));
 
     expect(events).toHaveLength(1);

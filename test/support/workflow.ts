@@ -10,7 +10,11 @@ import { type Timers, timersWith } from '#domain/settings.ts';
 import { ConsoleNotifier, MemoryEventPublisher } from '../../functions/workflow/ports.ts';
 import { type SynthesizedWorkflow, synthesizeWorkflow } from '../../workflows/asl.ts';
 import { type AppliedTransition, applyTransition, startReferralWorkflow } from '../../workflows/commands.ts';
-import { type ExecutionInfo, LocalWorkflowRunner } from '../../workflows/local-runner.ts';
+import {
+  type ExecutionInfo,
+  LocalWorkflowRunner,
+  type LocalWorkflowRunnerOptions,
+} from '../../workflows/local-runner.ts';
 import { actors, makeTestStore, referralInput, type TestStore } from './store.ts';
 
 /** Timers long enough never to fire during a test (seconds). */
@@ -74,6 +78,12 @@ function defaultsFor(event: LifecycleEvent): Partial<TransitionInput> {
   }
 }
 
+export interface RestartOptions {
+  tickEveryMs?: number;
+  repairGraceMs?: number;
+  resume?: boolean;
+}
+
 export interface WorkflowHarness {
   store: TestStore;
   region: ProgramRegion;
@@ -84,8 +94,12 @@ export interface WorkflowHarness {
   /** Console lines the local notifier wrote. */
   notices: string[];
   logs: Record<string, unknown>[];
-  /** A new runner on the same table and ASL (the previous one should be stopped first). */
-  restart(options?: { tickEveryMs?: number }): Promise<LocalWorkflowRunner>;
+  /**
+   * A new runner on the same table and ASL (stop the previous one first), started as `npm start` starts one:
+   * `LocalWorkflowRunner.launch`, which resumes every open referral. `resume: false` builds it without
+   * resuming (its periodic repair, `tickEveryMs` / `repairGraceMs`, is then what finds the referrals).
+   */
+  restart(options?: RestartOptions): Promise<LocalWorkflowRunner>;
   /** Creates a referral (as the API does) and starts its workflow. */
   newReferral(details?: ReferralInput): Promise<Referral>;
   /** `applyTransition` with the right actor and inputs, through the current runner. */
@@ -104,7 +118,10 @@ export interface WorkflowHarness {
     extra?: Partial<TransitionInput>,
   ): Promise<AppliedTransition>;
   alertsFor(audience: 'coordinators' | string, referralId?: string): Promise<Alert[]>;
-  /** Until at least `count` alerts of `kind` for the referral reached the audience. */
+  /**
+   * Until at least `count` alerts of `kind` for the referral reached the audience: written to its inbox
+   * and, like every alert the runner raises, told (notifier) and published (events) after that.
+   */
   alertsOfKind(
     audience: 'coordinators' | string,
     referralId: string,
@@ -126,29 +143,31 @@ export async function makeWorkflowHarness(
   const events = new MemoryEventPublisher();
   const notices: string[] = [];
   const logs: Record<string, unknown>[] = [];
-  const build = (tickEveryMs = options.tickEveryMs ?? 0) =>
-    new LocalWorkflowRunner({
-      region,
-      store,
-      timers,
-      workflow,
-      events,
-      notifier: new ConsoleNotifier((line) => notices.push(line)),
-      log: (entry) => logs.push(entry),
-      tickEveryMs,
-    });
+  const runnerOptions = (restart: RestartOptions = {}): LocalWorkflowRunnerOptions => ({
+    region,
+    store,
+    timers,
+    workflow,
+    events,
+    notifier: new ConsoleNotifier((line) => notices.push(line)),
+    log: (entry) => logs.push(entry),
+    tickEveryMs: restart.tickEveryMs ?? options.tickEveryMs ?? 0,
+    ...(restart.repairGraceMs !== undefined ? { repairGraceMs: restart.repairGraceMs } : {}),
+  });
   const harness: WorkflowHarness = {
     store,
     region,
     timers,
     workflow,
-    runner: build(),
+    runner: new LocalWorkflowRunner(runnerOptions()),
     events,
     notices,
     logs,
     async restart(restartOptions = {}) {
-      harness.runner = build(restartOptions.tickEveryMs);
-      await harness.runner.resumeOpenReferrals({ graceMs: 0 });
+      harness.runner =
+        restartOptions.resume === false
+          ? new LocalWorkflowRunner(runnerOptions(restartOptions))
+          : await LocalWorkflowRunner.launch(runnerOptions(restartOptions));
       return harness.runner;
     },
     async newReferral(details) {
@@ -193,7 +212,8 @@ export async function makeWorkflowHarness(
     alertsOfKind(audience, referralId, kind, count = 1) {
       return eventually(`${count} ${kind} alert(s) to ${audience}`, async () => {
         const alerts = (await harness.alertsFor(audience, referralId)).filter((a) => a.kind === kind);
-        return alerts.length >= count ? alerts : undefined;
+        const published = new Set(events.published.map((e) => e.detail.alertId));
+        return alerts.length >= count && alerts.every((a) => published.has(a.id)) ? alerts : undefined;
       });
     },
     ended(executionName, status = 'SUCCEEDED') {

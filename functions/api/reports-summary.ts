@@ -1,0 +1,191 @@
+import { tScoreForGoals } from '#domain/attainment.ts';
+import { Stage } from '#domain/lifecycle.ts';
+import type { Referral } from '#domain/referral.ts';
+import { PROGRAM_TIME_ZONE, type ProgramRegion } from '#domain/roles.ts';
+import type { ClosureReason, DeclineReason, SessionMode } from '#domain/vocabulary.ts';
+import type { Goal, Session } from '#domain/work.ts';
+
+/**
+ * The summary report as pure computation over records the handler read with Queries (reports.ts): no I/O
+ * here, so every number is unit-tested against hand-worked examples.
+ *
+ * Definitions (the program's dates are America/Vancouver's):
+ * - `byStage`, `created`: referrals submitted in the range, by the stage they are in now.
+ * - `closed`, `closureReasons`, `daysToClosure`: referrals CLOSED in the range (declines are a triage
+ *   outcome, counted in `declineReasons` and not in the time to closure).
+ * - `daysToMatch`: referrals submitted in the range that have been matched, submission → first match.
+ * - `sessionsByMode`, `minutesByWorkerMonth`: sessions dated in the range (minutes are what the program pays).
+ * - `tScores`: Kiresuk–Sherman T (equal weights, ρ = 0.3) from each goal's latest rating, per referral
+ *   CLOSED in the range that had goals.
+ * Medians and 90th percentiles interpolate linearly between ranks (Excel's PERCENTILE.INC, R's type 7).
+ */
+
+export interface ReportInput {
+  region: ProgramRegion;
+  /** `YYYY-MM-DD`, inclusive. */
+  from: string;
+  to: string;
+  created: readonly Referral[];
+  /** Referrals that reached CLOSED or DECLINED in the range. */
+  closed: readonly Referral[];
+  sessions: readonly Session[];
+  /** Goals per closed referral (only their latest ratings are used). */
+  goalsByReferral: ReadonlyMap<string, readonly Pick<Goal, 'latestRating'>[]>;
+  /** Worker first names by id (a roster lookup), shown beside the paid minutes. */
+  workerFirstNames?: ReadonlyMap<string, string>;
+}
+
+export interface DurationStats {
+  count: number;
+  medianDays: number | null;
+  p90Days: number | null;
+}
+
+export interface ReportSummary {
+  region: ProgramRegion;
+  from: string;
+  to: string;
+  byStage: Partial<Record<Stage, number>>;
+  created: number;
+  closed: number;
+  daysToMatch: DurationStats;
+  daysToClosure: DurationStats;
+  closureReasons: Partial<Record<ClosureReason, number>>;
+  declineReasons: Partial<Record<DeclineReason, number>>;
+  sessionsByMode: Partial<Record<SessionMode, number>>;
+  minutesByWorkerMonth: { workerId: string; firstName?: string; month: string; minutes: number }[];
+  tScores: { referralId: string; closedAt: string; tScore: number }[];
+}
+
+const DAY_MS = 86_400_000;
+
+/** Days (fractional) from one ISO instant to another. */
+export function daysBetween(fromIso: string, toIso: string): number {
+  return (Date.parse(toIso) - Date.parse(fromIso)) / DAY_MS;
+}
+
+/** The q-quantile (0…1) of values, interpolating between ranks; `null` for no values. */
+export function quantile(values: readonly number[], q: number): number | null {
+  if (!(q >= 0 && q <= 1)) throw new RangeError('q must be from 0 to 1');
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const position = (sorted.length - 1) * q;
+  const below = Math.floor(position);
+  const above = Math.ceil(position);
+  const low = sorted[below]!;
+  const high = sorted[above]!;
+  return low + (high - low) * (position - below);
+}
+
+/** Rounded for display: two decimals (a quarter of an hour is 0.01 day). */
+export const round2 = (value: number): number => Math.round(value * 100) / 100;
+
+export function durationStats(days: readonly number[]): DurationStats {
+  const median = quantile(days, 0.5);
+  const p90 = quantile(days, 0.9);
+  return {
+    count: days.length,
+    medianDays: median === null ? null : round2(median),
+    p90Days: p90 === null ? null : round2(p90),
+  };
+}
+
+function countBy<K extends string>(keys: readonly (K | undefined)[]): Partial<Record<K, number>> {
+  const counts: Partial<Record<K, number>> = {};
+  for (const key of keys) if (key !== undefined) counts[key] = (counts[key] ?? 0) + 1;
+  return counts;
+}
+
+export function summarize(input: ReportInput): ReportSummary {
+  const closedOnes = input.closed.filter((r) => r.stage === Stage.CLOSED && r.closedAt !== undefined);
+  const declined = input.closed.filter((r) => r.stage === Stage.DECLINED);
+  const matched = input.created.filter((r) => r.matchedAt !== undefined);
+
+  const minutes = new Map<string, { workerId: string; month: string; minutes: number }>();
+  for (const session of input.sessions) {
+    const month = session.date.slice(0, 7);
+    const key = `${month}|${session.workerId}`;
+    const entry = minutes.get(key) ?? { workerId: session.workerId, month, minutes: 0 };
+    entry.minutes += session.minutes;
+    minutes.set(key, entry);
+  }
+
+  const tScores: ReportSummary['tScores'] = [];
+  for (const referral of closedOnes) {
+    const goals = input.goalsByReferral.get(referral.id) ?? [];
+    const score = tScoreForGoals(goals);
+    if (score !== undefined) {
+      tScores.push({ referralId: referral.id, closedAt: referral.closedAt!, tScore: round2(score) });
+    }
+  }
+
+  return {
+    region: input.region,
+    from: input.from,
+    to: input.to,
+    byStage: countBy(input.created.map((r) => r.stage)),
+    created: input.created.length,
+    closed: closedOnes.length,
+    daysToMatch: durationStats(matched.map((r) => daysBetween(r.createdAt, r.matchedAt!))),
+    daysToClosure: durationStats(closedOnes.map((r) => daysBetween(r.createdAt, r.closedAt!))),
+    closureReasons: countBy(closedOnes.map((r) => r.closure?.reason)),
+    declineReasons: countBy(declined.map((r) => r.declinedReason?.reason)),
+    sessionsByMode: countBy(input.sessions.map((s) => s.mode)),
+    minutesByWorkerMonth: [...minutes.values()]
+      .sort((a, b) => a.month.localeCompare(b.month) || a.workerId.localeCompare(b.workerId))
+      .map((entry) => {
+        const firstName = input.workerFirstNames?.get(entry.workerId);
+        return { ...entry, ...(firstName !== undefined ? { firstName } : {}) };
+      }),
+    tScores: tScores.sort((a, b) => a.closedAt.localeCompare(b.closedAt)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Program-time-zone days as instants
+// ---------------------------------------------------------------------------------------------------------
+
+const wallClock = new Intl.DateTimeFormat('en-CA', {
+  timeZone: PROGRAM_TIME_ZONE,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+/** Milliseconds the program's wall clock is ahead of UTC at `instant` (negative in Vancouver). */
+function zoneOffsetMs(instant: number): number {
+  const parts = Object.fromEntries(wallClock.formatToParts(instant).map((p) => [p.type, p.value]));
+  const asUtc = Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
+  return asUtc - Math.floor(instant / 1000) * 1000;
+}
+
+/** The instant a local date (`YYYY-MM-DD`) begins in the program's time zone. */
+export function programDayStart(date: string): Date {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  const midnightUtc = Date.UTC(year, month - 1, day);
+  // Twice: the offset at the guess may differ from the offset at the answer across a DST change.
+  let instant = midnightUtc - zoneOffsetMs(midnightUtc);
+  instant = midnightUtc - zoneOffsetMs(instant);
+  return new Date(instant);
+}
+
+/** The local dates `from`…`to` (inclusive) as ISO instants: from the first's start to the last millisecond. */
+export function programDayRange(from: string, to: string): { from: string; to: string } {
+  const [year, month, day] = to.split('-').map(Number) as [number, number, number];
+  const next = new Date(Date.UTC(year, month - 1, day + 1)).toISOString().slice(0, 10);
+  return {
+    from: programDayStart(from).toISOString(),
+    to: new Date(programDayStart(next).getTime() - 1).toISOString(),
+  };
+}

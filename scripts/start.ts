@@ -1,0 +1,419 @@
+import { appendFileSync, existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { type ProgramRegion, ROLES, Role } from '#domain/roles.ts';
+import { JavaMissingError } from '../infra/local/dynamodb-local.ts';
+import {
+  AlreadyRunningError,
+  acquireRunLock,
+  commandLine,
+  isAlive,
+  isDynamoDbLocalFor,
+  type RunLock,
+} from '../infra/local/process-lock.ts';
+import { type LocalStack, PROJECT_ROOT, startLocalStack, WEB_DIST_DIR } from '../infra/local/stack.ts';
+
+/**
+ * `npm start`: PeerPath on this machine, with no AWS account. DynamoDB Local keeps the data under `.data/`
+ * (or `--data-dir`, or `PEERPATH_DATA_DIR`) across restarts; the gateway listens on 127.0.0.1, on `PORT`
+ * (default 3000; a free port if that one is taken). Prints the URLs and a ready token per role, then one
+ * line per alert; the structured logs go to `<dataDir>/logs/peerpath.log`. Ctrl-C stops everything,
+ * DynamoDB Local's JVM included. `.data/peerpath.pid` lets the next start stop a DynamoDB Local that a
+ * killed run left behind, and refuses a second start on the same data.
+ */
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+process.env.CDK_DISABLE_VERSION_CHECK ??= '1';
+
+const DEFAULT_PORT = 3000;
+const SHOWN_REGION: ProgramRegion = 'vancouver';
+const LOG_ROTATE_BYTES = 20 * 1024 * 1024;
+const USAGE = `Usage: npm start [-- --data-dir <dir>] [-- --no-demo]
+
+  --data-dir <dir>   where the data, the signing key and the logs live (default .data; env PEERPATH_DATA_DIR)
+  --no-demo          do not load the invented demo roster and staff accounts
+  PORT=<n>           the gateway's port (default 3000; 0 = any free port; a busy port falls back to a free one)
+  PEERPATH_CACHE_DIR where synthesized state machines are cached (default <data dir>/cache)
+`;
+
+const out = process.stdout.write.bind(process.stdout);
+const say = (text = '') => out(`${text}\n`);
+const sayErr = (text: string) => process.stderr.write(`${text}\n`);
+const clock = () => new Date().toTimeString().slice(0, 8);
+/** A path as a person would type it from here: relative when inside the current directory. */
+const shown = (path: string) => {
+  const rel = relative(process.cwd(), path);
+  return rel === '' ? '.' : rel.startsWith('..') ? path : rel;
+};
+
+// --- logs ----------------------------------------------------------------------------------------------------
+
+/** Appends JSON lines to `<dataDir>/logs/peerpath.log` (ids, stages and codes only, by design). */
+function openLog(dataDir: string): { file: string; write: (entry: unknown) => void } {
+  const dir = join(dataDir, 'logs');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'peerpath.log');
+  try {
+    if (statSync(file).size > LOG_ROTATE_BYTES) renameSync(file, `${file}.1`);
+  } catch {
+    // no log yet
+  }
+  return {
+    file,
+    write: (entry) => {
+      const line = typeof entry === 'string' ? entry : JSON.stringify(entry);
+      try {
+        appendFileSync(file, `${line.endsWith('\n') ? line.slice(0, -1) : line}\n`, { mode: 0o600 });
+      } catch {
+        // a full disk must not take the program down
+      }
+    },
+  };
+}
+
+/** One short terminal line for a structured entry worth a person's attention, or undefined. */
+function attentionLine(entry: Record<string, unknown>): string | undefined {
+  const alert = entry.alert as Record<string, unknown> | undefined;
+  if (alert && typeof alert === 'object') {
+    const parts = [`alert ${String(alert.kind)}`, String(alert.region)];
+    if (alert.referralId) parts.push(`referral ${String(alert.referralId)}`);
+    parts.push(`for ${String(alert.audienceType)}`, `(alert ${String(alert.alertId)})`);
+    return parts.join('  ');
+  }
+  const level = String(entry.level ?? '').toUpperCase();
+  const message = String(entry.message ?? entry.msg ?? '');
+  if (level === 'ERROR' || level === 'CRITICAL' || /\bfailed\b/i.test(message)) {
+    const ids = ['referralId', 'correlationId', 'error']
+      .filter((key) => typeof entry[key] === 'string')
+      .map((key) => `${key} ${String(entry[key])}`);
+    return `${level === 'CRITICAL' ? 'critical' : 'error'}  ${message.slice(0, 160)}${ids.length ? `  (${ids.join(', ')})` : ''}`;
+  }
+  return undefined;
+}
+
+/**
+ * Structured JSON lines written to stdout by anything in this process (the handlers' logger, a
+ * `console.log(JSON.stringify(…))`) go to the log file instead of the terminal; an alert or an error among
+ * them gets one short line. Anything else passes through.
+ */
+function routeStructuredStdout(write: (entry: string) => void): void {
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    const lines = text.split('\n').filter((line) => line.trim() !== '');
+    const parsed = lines.map((line) => {
+      if (!line.trimStart().startsWith('{')) return undefined;
+      try {
+        const value = JSON.parse(line) as unknown;
+        return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+      } catch {
+        return undefined;
+      }
+    });
+    if (lines.length === 0 || parsed.some((entry) => entry === undefined)) {
+      return (out as (...args: unknown[]) => boolean)(chunk, ...rest);
+    }
+    for (const [index, entry] of parsed.entries()) {
+      write(lines[index] as string);
+      const line = attentionLine(entry as Record<string, unknown>);
+      if (line) say(`${clock()}  ${line}`);
+    }
+    const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+    callback?.();
+    return true;
+  }) as typeof process.stdout.write;
+}
+
+// --- pages ---------------------------------------------------------------------------------------------------
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    if (entry.name === 'dist' || entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+    const path = join(dir, entry.name);
+    newest = Math.max(
+      newest,
+      entry.isDirectory() ? newestMtime(path) : (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0),
+    );
+  }
+  return newest;
+}
+
+/** Builds the pages into web/dist when they are missing or older than their sources. */
+async function buildPagesIfStale(): Promise<'fresh' | 'built' | string> {
+  const builder = join(PROJECT_ROOT, 'scripts', 'build-web.ts');
+  if (!existsSync(builder)) return existsSync(WEB_DIST_DIR) ? 'fresh' : 'there is no page builder yet';
+  const built = statSync(join(WEB_DIST_DIR, 'index.html'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  // What the pages import: their own sources, the domain schemas, the route table and the API's views.
+  const sources = Math.max(
+    ...['web', 'shared/domain', 'shared/http'].map((dir) => newestMtime(join(PROJECT_ROOT, dir))),
+    ...['functions/routes.ts', 'functions/api-schemas.ts'].map(
+      (file) => statSync(join(PROJECT_ROOT, file), { throwIfNoEntry: false })?.mtimeMs ?? 0,
+    ),
+  );
+  if (built > 0 && built >= sources) return 'fresh';
+  try {
+    const { buildWeb } = (await import(builder)) as {
+      buildWeb: (options?: { outDir?: string }) => Promise<unknown>;
+    };
+    await buildWeb({ outDir: WEB_DIST_DIR });
+    return 'built';
+  } catch (error) {
+    return `the build failed (${(error as Error).message.split('\n')[0]}); see \`npm run build:web\``;
+  }
+}
+
+// --- banner --------------------------------------------------------------------------------------------------
+
+async function banner(input: {
+  stack: LocalStack;
+  seconds: number;
+  dataDir: string;
+  logFile: string;
+  requestedPort: number;
+  demo: boolean;
+  pages: string;
+}): Promise<string> {
+  const { stack, dataDir } = input;
+  const url = stack.url;
+  const lines: string[] = [];
+  lines.push(
+    `PeerPath is ready in ${input.seconds.toFixed(1)} s  (local: nothing leaves this machine; use invented data only)`,
+  );
+  if (input.requestedPort !== 0 && stack.port !== input.requestedPort) {
+    lines.push(`Port ${input.requestedPort} was busy, so PeerPath took ${stack.port}.`);
+  }
+  lines.push('');
+  const pagesNote = input.pages === 'fresh' || input.pages === 'built' ? '' : `  (no pages: ${input.pages})`;
+  lines.push(`  Pages      ${url}/${pagesNote}`);
+  lines.push(`  API        ${url}/<region>   regions: ${stack.regions.join(', ')}`);
+  lines.push(`             e.g. ${url}/${SHOWN_REGION}/referrals`);
+  lines.push(`  API docs   ${url}/docs`);
+  lines.push(`  OpenAPI    ${url}/openapi.json`);
+  lines.push(`  Health     ${url}/health`);
+  lines.push('');
+  const region = stack.regions.includes(SHOWN_REGION) ? SHOWN_REGION : (stack.regions[0] as ProgramRegion);
+  const roles = ROLES.filter((role) => input.demo || role !== Role.PEER_WORKER);
+  lines.push(
+    `Bearer tokens for ${region} (${input.demo ? 'the demo accounts' : 'local staff accounts'}; valid 12 h):`,
+  );
+  const tokens = new Map<string, string>();
+  for (const role of roles) {
+    const token = await stack.tokenFor(role, region);
+    tokens.set(role, token);
+    lines.push(`  ${role.padEnd(12)} ${token}`);
+  }
+  if (!input.demo)
+    lines.push(
+      '  peer-worker  (no demo roster: add a worker, then `npm run -s token -- --role peer-worker --region <region> --sub <worker id>`)',
+    );
+  lines.push(`  Another role or region:  npm run -s token -- --role coordinator --region richmond`);
+  lines.push('');
+  lines.push('Try it (lists the referrals the coordinator sees; changes nothing):');
+  lines.push(
+    `  curl -s -H "Authorization: Bearer ${tokens.get(Role.COORDINATOR)}" ${url}/${region}/referrals`,
+  );
+  lines.push('');
+  lines.push(`Data   ${shown(dataDir)}  (kept between runs; stop PeerPath and delete it to start afresh)`);
+  lines.push(`Logs   ${shown(input.logFile)}  (alerts and errors are also shown below)`);
+  lines.push('Ctrl-C stops PeerPath, DynamoDB Local included.');
+  lines.push('');
+  return lines.join('\n');
+}
+
+// --- main ----------------------------------------------------------------------------------------------------
+
+interface StartArgs {
+  dataDir: string;
+  demo: boolean;
+  port: number;
+}
+
+function parseStartArgs(argv: readonly string[]): StartArgs | number {
+  let values: { 'data-dir'?: string; 'no-demo'?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        'data-dir': { type: 'string' },
+        'no-demo': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    sayErr(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    out(USAGE);
+    return 0;
+  }
+  const rawPort = process.env.PORT?.trim();
+  const port = rawPort ? Number(rawPort) : DEFAULT_PORT;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    sayErr(`PORT must be a port number (0-65535), not "${rawPort}"`);
+    return 2;
+  }
+  const dataDir = resolve(
+    values['data-dir'] ?? (process.env.PEERPATH_DATA_DIR || join(PROJECT_ROOT, '.data')),
+  );
+  return { dataDir, demo: !values['no-demo'], port };
+}
+
+export async function main(argv: readonly string[]): Promise<number | undefined> {
+  const args = parseStartArgs(argv);
+  if (typeof args === 'number') return args;
+  const { dataDir, demo, port } = args;
+  const dbPath = join(dataDir, 'dynamodb');
+
+  let lock: RunLock;
+  try {
+    lock = await acquireRunLock({ dataDir, dbPath });
+  } catch (error) {
+    if (!(error instanceof AlreadyRunningError)) throw error;
+    const where = error.record.url ? ` at ${error.record.url}` : '';
+    sayErr(
+      `PeerPath is already running from ${dataDir}${where} (pid ${error.record.node}).\n` +
+        'Stop it with Ctrl-C in its terminal, or start another with `npm start -- --data-dir <another dir>`.',
+    );
+    return 1;
+  }
+  let javaPid: number | undefined;
+  process.on('exit', () => {
+    // Last resort (an uncaught error, a second Ctrl-C): never leave DynamoDB Local's JVM behind.
+    if (javaPid && isAlive(javaPid) && isDynamoDbLocalFor(commandLine(javaPid), dbPath)) {
+      try {
+        process.kill(javaPid, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
+    lock.release();
+  });
+  for (const pid of lock.stoppedStale)
+    say(`Stopped DynamoDB Local (pid ${pid}), left running by an earlier start.`);
+
+  const log = openLog(dataDir);
+  routeStructuredStdout(log.write);
+  say(`Starting PeerPath (data in ${shown(dataDir)}) …`);
+
+  let stack: LocalStack | undefined;
+  let starting: Promise<LocalStack> | undefined;
+  let stopping: Promise<void> | undefined;
+  let firstSignalAt = 0;
+  const stopAll = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // A repeated signal from the same Ctrl-C (npm and tsx relay it) is ignored; a later one forces.
+      if (Date.now() - firstSignalAt > 2000) {
+        sayErr('Forced to stop.');
+        process.exit(130);
+      }
+      return;
+    }
+    firstSignalAt = Date.now();
+    say(`\n${signal === 'SIGINT' ? 'Ctrl-C: stopping' : `${signal}: stopping`} PeerPath …`);
+    stopping = (async () => {
+      await starting?.catch(() => undefined);
+      await stack?.stop();
+      lock.release();
+    })();
+    stopping.then(
+      () => {
+        say('Stopped.');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        sayErr(`Could not stop cleanly: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stopAll(signal));
+
+  const pages = buildPagesIfStale();
+  starting = startLocalStack({
+    dataDir,
+    port,
+    anyPortIfTaken: true,
+    demo,
+    staticDir: WEB_DIST_DIR,
+    ...(process.env.PEERPATH_CACHE_DIR ? { workflowCacheDir: resolve(process.env.PEERPATH_CACHE_DIR) } : {}),
+    log: log.write,
+    notice: (line) => {
+      log.write(line);
+      try {
+        const text = attentionLine(JSON.parse(line) as Record<string, unknown>);
+        if (text) say(`${clock()}  ${text}`);
+      } catch {
+        say(`${clock()}  ${line}`);
+      }
+    },
+    accessLog: (line) => log.write({ access: line }),
+    onDynamoDbLocal: ({ pid }) => {
+      javaPid = pid;
+      lock.update({ java: pid });
+    },
+    progress: (message) => say(`  ${message} …`),
+  });
+  try {
+    stack = await starting;
+  } catch (error) {
+    if (stopping) return undefined; // stopping after Ctrl-C during start-up; `stopAll` exits
+    if (error instanceof JavaMissingError) {
+      sayErr(error.message);
+      return 1;
+    }
+    sayErr(`PeerPath could not start: ${(error as Error).message}`);
+    return 1;
+  }
+  if (stopping) return undefined;
+  const pagesState = await pages;
+  lock.update({ url: stack.url });
+  const seconds = performance.now() / 1000;
+  say(
+    await banner({
+      stack,
+      seconds,
+      dataDir,
+      logFile: log.file,
+      requestedPort: port,
+      demo,
+      pages: pagesState,
+    }),
+  );
+  log.write({ msg: 'peerpath ready', url: stack.url, seconds: Number(seconds.toFixed(2)) });
+
+  // The handlers load on first use; load them now, one by one, so the first request is answered at once.
+  void (async () => {
+    const { ROUTES } = await import('../functions/routes.ts');
+    for (const file of new Set(ROUTES.map((route) => route.handler.file))) {
+      await import(pathToFileURL(resolve(PROJECT_ROOT, file)).href).catch(() => undefined);
+    }
+  })().catch(() => undefined);
+
+  // Noticed at once rather than as a stream of 503s.
+  const watch = setInterval(() => {
+    if (javaPid && !isAlive(javaPid)) {
+      say(`${clock()}  DynamoDB Local (pid ${javaPid}) has stopped: the API answers 503 until it is back.`);
+      clearInterval(watch);
+    }
+  }, 2000);
+  watch.unref();
+  return undefined;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const code = await main(process.argv.slice(2)).catch((error: unknown) => {
+    sayErr(`PeerPath could not start: ${(error as Error).stack ?? String(error)}`);
+    return 1;
+  });
+  if (code !== undefined) process.exit(code);
+}

@@ -1,0 +1,262 @@
+import type { ComponentChildren } from 'preact';
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { createApiClient } from './api.ts';
+import { AppContext, type AppState, useApp } from './app-context.ts';
+import { cloudSignOut } from './cognito.ts';
+import { type AppConfig, apiBaseUrl } from './config.ts';
+import { ROLE_LABELS, regionName } from './labels.ts';
+import { DebriefsPage, NewWorkerPage, ReportPage, RosterPage, WorkerPage } from './pages/coordinator.tsx';
+import { AlertsPage, MyReferralsPage, QueuePage } from './pages/lists.tsx';
+import { EditReferralPage, NewReferralPage } from './pages/referral-form.tsx';
+import { ReferralPage } from './pages/referral-page.tsx';
+import { SignInPage } from './pages/sign-in.tsx';
+import { ClientPage, MyClientsPage } from './pages/worker.tsx';
+import { href, matchRoute, useHashPath } from './router.ts';
+import {
+  endSession,
+  type Session,
+  type SignOutReason,
+  sessionProblem,
+  storedSession,
+  touch,
+} from './session.ts';
+import { Page } from './ui/layout.tsx';
+import { isStaff } from './views.ts';
+
+interface NavItem {
+  path: string;
+  label: string;
+}
+
+function navFor(session: Session): NavItem[] {
+  if (isStaff(session.role)) {
+    return [
+      { path: '/', label: 'Queue' },
+      { path: '/alerts', label: 'Alerts' },
+      { path: '/roster', label: 'Roster' },
+      { path: '/debriefs', label: 'Debriefs' },
+      { path: '/report', label: 'Report' },
+    ];
+  }
+  if (session.role === 'clinician') {
+    return [
+      { path: '/', label: 'My referrals' },
+      { path: '/referrals/new', label: 'Refer a client' },
+      { path: '/alerts', label: 'Alerts' },
+    ];
+  }
+  return [
+    { path: '/', label: 'My clients' },
+    { path: '/alerts', label: 'Alerts' },
+  ];
+}
+
+type RouteTable = [pattern: string, render: (params: Record<string, string>) => ComponentChildren][];
+
+function routesFor(session: Session): RouteTable {
+  if (isStaff(session.role)) {
+    return [
+      ['/', () => <QueuePage />],
+      ['/alerts', () => <AlertsPage />],
+      ['/referrals/:id', ({ id }) => <ReferralPage id={id!} />],
+      ['/referrals/:id/edit', ({ id }) => <EditReferralPage id={id!} />],
+      ['/roster', () => <RosterPage />],
+      ['/roster/new', () => <NewWorkerPage />],
+      ['/roster/:id', ({ id }) => <WorkerPage id={id!} />],
+      ['/debriefs', () => <DebriefsPage />],
+      ['/report', () => <ReportPage />],
+    ];
+  }
+  if (session.role === 'clinician') {
+    return [
+      ['/', () => <MyReferralsPage />],
+      ['/referrals/new', () => <NewReferralPage />],
+      ['/alerts', () => <AlertsPage />],
+      ['/referrals/:id', ({ id }) => <ReferralPage id={id!} />],
+      ['/referrals/:id/edit', ({ id }) => <EditReferralPage id={id!} />],
+    ];
+  }
+  return [
+    ['/', () => <MyClientsPage />],
+    ['/alerts', () => <AlertsPage />],
+    ['/clients/:id', ({ id }) => <ClientPage id={id!} />],
+  ];
+}
+
+function NotFound() {
+  return (
+    <Page title="Page not found">
+      <p>
+        There is no page here for your role. <a href={href('/')}>Go to your start page</a>.
+      </p>
+    </Page>
+  );
+}
+
+function UnreadAlerts({ path }: { path: string }) {
+  const { api } = useApp();
+  const [count, setCount] = useState<number | undefined>(undefined);
+  useEffect(() => {
+    let live = true;
+    api
+      .call('listAlerts', { query: { acknowledged: 'false', limit: 100 } })
+      .then((page) => live && setCount(page.items.length))
+      .catch(() => live && setCount(undefined));
+    return () => {
+      live = false;
+    };
+  }, [api, path]);
+  if (!count) return null;
+  return (
+    <span class="nav-count">
+      {count >= 100 ? '99+' : count}
+      <span class="visually-hidden"> unacknowledged</span>
+    </span>
+  );
+}
+
+function Shell() {
+  const { session, signOut } = useApp();
+  const path = useHashPath();
+  const nav = navFor(session);
+  const routes = routesFor(session);
+  let page: ComponentChildren = <NotFound />;
+  for (const [pattern, render] of routes) {
+    const params = matchRoute(pattern, path);
+    if (params) {
+      page = render(params);
+      break;
+    }
+  }
+  const current = (item: NavItem) =>
+    item.path === '/' ? path === '/' : path === item.path || path.startsWith(`${item.path}/`);
+  return (
+    <>
+      {/* A button, not a link: `#main` would be read as a page address by the hash routing. */}
+      <button type="button" class="skip-link" onClick={() => document.getElementById('main')?.focus()}>
+        Skip to main content
+      </button>
+      <header class="header">
+        <div class="header-inner">
+          <a href={href('/')} class="brand">
+            PeerPath
+          </a>
+          <p class="who">
+            {ROLE_LABELS[session.role]} · {regionName(session.region)}
+            {session.name ? ` · ${session.name}` : ''}
+          </p>
+          <button type="button" class="button button-quiet sign-out" onClick={() => signOut('signed-out')}>
+            Sign out
+          </button>
+        </div>
+        <nav class="nav" aria-label="Main">
+          <ul>
+            {nav.map((item) => (
+              <li key={item.path}>
+                <a href={href(item.path)} aria-current={current(item) ? 'page' : undefined}>
+                  {item.label}
+                  {item.path === '/alerts' ? <UnreadAlerts path={path} /> : null}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+      <main id="main" tabIndex={-1} key={path}>
+        {page}
+      </main>
+      <footer class="footer">
+        <p>
+          PeerPath is not an emergency service. In an emergency call 911; in a mental health crisis call
+          1-800-784-2433 or 310-6789.
+        </p>
+      </footer>
+    </>
+  );
+}
+
+const ACTIVITY_EVENTS = ['keydown', 'pointerdown', 'touchstart', 'wheel'] as const;
+const CHECK_EVERY_MS = 15_000;
+
+/** Signs out after 15 minutes without a key press, click or touch (checked every 15 s and on return). */
+function useIdleSignOut(session: Session | undefined, signOut: (reason: SignOutReason) => void) {
+  useEffect(() => {
+    if (!session) return;
+    let lastWrite = 0;
+    const active = () => {
+      const now = Date.now();
+      if (now - lastWrite > 5_000) {
+        lastWrite = now;
+        touch(now);
+      }
+    };
+    const check = () => {
+      const problem = sessionProblem(session);
+      if (problem) signOut(problem);
+    };
+    for (const name of ACTIVITY_EVENTS)
+      window.addEventListener(name, active, { passive: true, capture: true });
+    document.addEventListener('visibilitychange', check);
+    const timer = window.setInterval(check, CHECK_EVERY_MS);
+    return () => {
+      for (const name of ACTIVITY_EVENTS) window.removeEventListener(name, active, { capture: true });
+      document.removeEventListener('visibilitychange', check);
+      window.clearInterval(timer);
+    };
+  }, [session, signOut]);
+}
+
+function SignedIn({
+  config,
+  session,
+  signOut,
+}: {
+  config: AppConfig;
+  session: Session;
+  signOut: AppState['signOut'];
+}) {
+  const api = useMemo(
+    () =>
+      createApiClient({
+        baseUrl: apiBaseUrl(config, session.region),
+        token: () => session.token,
+        onUnauthorized: () => signOut('expired'),
+      }),
+    [config, session, signOut],
+  );
+  const state = useMemo(() => ({ config, session, api, signOut }), [config, session, api, signOut]);
+  return (
+    <AppContext.Provider value={state}>
+      <Shell />
+    </AppContext.Provider>
+  );
+}
+
+function initialSession(): Session | undefined {
+  const session = storedSession();
+  if (!session) return undefined;
+  const problem = sessionProblem(session);
+  if (problem) {
+    endSession(problem);
+    return undefined;
+  }
+  return session;
+}
+
+export function App({ config, problem }: { config: AppConfig; problem?: string | undefined }) {
+  const [session, setSession] = useState<Session | undefined>(initialSession);
+  const signOut = useCallback(
+    (reason: SignOutReason = 'signed-out') => {
+      endSession(reason);
+      setSession(undefined);
+      // Also end the hosted sign-in's own session, or the next person at this computer would walk straight in.
+      if (config.mode === 'cloud' && reason !== 'expired') cloudSignOut(config);
+      else if (window.location.hash !== '' && reason !== 'expired')
+        window.history.replaceState(null, '', window.location.pathname);
+    },
+    [config],
+  );
+  useIdleSignOut(session, signOut);
+  if (!session) return <SignInPage config={config} onSignedIn={setSession} problem={problem} />;
+  return <SignedIn config={config} session={session} signOut={signOut} />;
+}

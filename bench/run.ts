@@ -78,6 +78,10 @@ async function main(): Promise<void> {
     loadRepeats: quick ? 3 : 7,
   };
   const progress = new Progress();
+  const sectionLoad: Record<string, number[]> = {};
+  const loadNow = (section: Section) => {
+    sectionLoad[section] = loadavg().map((l) => round(l, 1));
+  };
   const results: Omit<BenchResults, 'figures'> = {
     generatedAt: new Date().toISOString(),
     mode: quick ? 'quick' : 'full',
@@ -104,6 +108,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', onSignal);
   try {
     if (only.has('matching')) {
+      loadNow('matching');
       progress.note('matching: ranking 10,000 workers');
       results.matching = runMatching({ workers: settings.matchingWorkers, runs: settings.matchingRuns });
     }
@@ -111,6 +116,7 @@ async function main(): Promise<void> {
       progress.note('starting DynamoDB Local and the local stack');
       bench = await startBenchStack();
       if (only.has('routes')) {
+        loadNow('routes');
         const routes = await runRoutes(bench, {
           samples: settings.routeSamples,
           warmup: settings.routeWarmup,
@@ -127,6 +133,7 @@ async function main(): Promise<void> {
         progress.note(`routes: ${routes.routes.length} routes measured, ${routes.missing.length} not`);
       }
       if (only.has('lifecycle')) {
+        loadNow('lifecycle');
         results.lifecycle = await runLifecycles(bench, {
           referrals: settings.lifecycles,
           concurrency: settings.concurrency,
@@ -136,6 +143,7 @@ async function main(): Promise<void> {
         progress.note(`lifecycles: ${results.lifecycle.lifecyclesPerSecond}/s`);
       }
       if (only.has('queue')) {
+        loadNow('queue');
         results.queue = await runQueue(bench, {
           small: settings.queueSmall,
           large: settings.queueLarge,
@@ -148,11 +156,13 @@ async function main(): Promise<void> {
       await stopBench();
     }
     if (only.has('bundles')) {
+      loadNow('bundles');
       results.bundles = await runBundles({ repeats: settings.loadRepeats, progress });
       progress.clear();
       progress.note(`bundles: ${results.bundles.bundles.length} entries`);
     }
     if (only.has('start')) {
+      loadNow('start');
       progress.note('npm start: timing to ready');
       results.start = await runStart();
     }
@@ -161,7 +171,7 @@ async function main(): Promise<void> {
     restore();
   }
 
-  const final: BenchResults = { ...results, figures: summaryFigures(results) };
+  const final: BenchResults = { ...results, sectionLoad, figures: summaryFigures(results) };
   await mkdir(values.out!, { recursive: true });
   const md = markdown(final);
   await writeFile(join(values.out!, 'latest.json'), `${JSON.stringify(final, null, 2)}\n`);

@@ -94,12 +94,13 @@ function attentionLine(entry: Record<string, unknown>): string | undefined {
 }
 
 /**
- * Structured JSON lines written to stdout by anything in this process (the handlers' logger, a
+ * Structured JSON lines written to stdout or stderr by anything in this process (the handlers' logger, a
  * `console.log(JSON.stringify(…))`) go to the log file instead of the terminal; an alert or an error among
  * them gets one short line. Anything else passes through.
  */
-function routeStructuredStdout(write: (entry: string) => void): void {
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+function routeStructuredOutput(stream: NodeJS.WriteStream, write: (entry: string) => void): void {
+  const original = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+  stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     const lines = text.split('\n').filter((line) => line.trim() !== '');
     const parsed = lines.map((line) => {
@@ -111,9 +112,7 @@ function routeStructuredStdout(write: (entry: string) => void): void {
         return undefined;
       }
     });
-    if (lines.length === 0 || parsed.some((entry) => entry === undefined)) {
-      return (out as (...args: unknown[]) => boolean)(chunk, ...rest);
-    }
+    if (lines.length === 0 || parsed.some((entry) => entry === undefined)) return original(chunk, ...rest);
     for (const [index, entry] of parsed.entries()) {
       write(lines[index] as string);
       const line = attentionLine(entry as Record<string, unknown>);
@@ -122,7 +121,7 @@ function routeStructuredStdout(write: (entry: string) => void): void {
     const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
     callback?.();
     return true;
-  }) as typeof process.stdout.write;
+  }) as typeof stream.write;
 }
 
 // --- pages ---------------------------------------------------------------------------------------------------
@@ -302,7 +301,8 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
     say(`Stopped DynamoDB Local (pid ${pid}), left running by an earlier start.`);
 
   const log = openLog(dataDir);
-  routeStructuredStdout(log.write);
+  routeStructuredOutput(process.stdout, log.write);
+  routeStructuredOutput(process.stderr, log.write);
   say(`Starting PeerPath (data in ${shown(dataDir)}) …`);
 
   let stack: LocalStack | undefined;

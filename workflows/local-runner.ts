@@ -18,7 +18,7 @@ import {
 import { reconcileOpenReferrals, repairNumber } from '../functions/workflow/reconcile.ts';
 import { waitForPerson } from '../functions/workflow/wait-for-person.ts';
 import { regionConfig } from '../infra/regions.ts';
-import { type SynthesizedWorkflow, synthesizeWorkflow } from './asl.ts';
+import type { SynthesizedWorkflow } from './asl.ts';
 import type {
   CheckActivityInput,
   ClosedCause,
@@ -80,8 +80,11 @@ export interface LocalWorkflowRunnerOptions {
   tickEveryMs?: number;
   /** A referral changed this recently is left to its own start by the periodic repair. Default 60 s. */
   repairGraceMs?: number;
-  /** An already synthesized workflow for this region and these timers (saves a synth). */
-  workflow?: SynthesizedWorkflow;
+  /**
+   * The region's synthesized workflow for these timers (`synthesizeWorkflow`, or the local stack's cached
+   * copy): the runner executes exactly this ASL. Passed in so the runner never loads the CDK itself.
+   */
+  workflow: SynthesizedWorkflow;
 }
 
 export interface ResumeReport {
@@ -134,10 +137,11 @@ export class LocalWorkflowRunner implements WorkflowGateway {
     this.store = options.store;
     if (options.store.region !== options.region) throw new Error('The store is for another region');
     this.timers = options.timers ?? regionConfig(options.region).timers;
-    const workflow = options.workflow ?? synthesizeWorkflow(options.region, { timers: this.timers });
+    const workflow = options.workflow;
     this.asl = workflow.asl;
     const definition = JSON.parse(this.asl) as StateMachineDefinition;
-    this.machine = new StateMachine(definition);
+    // The definition is CDK's own synth output (validated there); re-validating costs ~1 s per region.
+    this.machine = new StateMachine(definition, { validationOptions: { noValidate: true } });
     this.log = options.log ?? ((entry) => console.log(JSON.stringify(entry)));
     this.repairGraceMs = options.repairGraceMs ?? 60_000;
     this.events = options.events ?? new MemoryEventPublisher();

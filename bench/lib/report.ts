@@ -36,6 +36,8 @@ export interface BenchResults {
   mode: 'quick' | 'full';
   machine: { cpus: number; node: string; platform: string; loadAverage: number[] };
   settings: Record<string, number>;
+  /** The machine's load average (1, 5, 15 min) when each section started: other work on it skews wall times. */
+  sectionLoad?: Record<string, number[]>;
   figures: Figure[];
   routes?: (RouteFigures & { singleReferral: boolean; pass?: boolean })[];
   missingRoutes?: RoutesResult['missing'];
@@ -63,7 +65,7 @@ export function routePass(figures: RouteFigures, single: boolean): boolean | und
 
 const mark = (pass: boolean | undefined) => (pass === undefined ? '—' : pass ? 'pass' : '**miss**');
 
-export function summaryFigures(results: Omit<BenchResults, 'figures'>): Figure[] {
+export function summaryFigures(results: Omit<BenchResults, 'figures' | 'sectionLoad'>): Figure[] {
   const figures: Figure[] = [];
   if (results.routes) {
     const withRatio = results.routes.filter((r) => r.ratioMedianPerCall !== undefined);
@@ -197,6 +199,10 @@ export function markdown(results: BenchResults): string {
       'workflow runner, the real gateway over HTTP. Each figure is a ratio or a count from this one run.',
     '',
   );
+  if (results.sectionLoad) {
+    const loads = Object.entries(results.sectionLoad).map(([section, load]) => `${section} ${load[0]}`);
+    lines.push(`Load average (1 min) when each section started: ${loads.join(', ')}.`, '');
+  }
   lines.push('| Figure | Measured | Target | Result |', '|---|---|---|---|');
   for (const f of results.figures) {
     lines.push(

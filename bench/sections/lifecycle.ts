@@ -44,6 +44,8 @@ export async function runLifecycles(
   options: { referrals: number; concurrency: number; progress: Progress },
 ): Promise<LifecycleResult> {
   const { client, waits, stack } = bench;
+  // 32 calls at once: operations are matched to their call by async context.
+  bench.api.attribution = 'context';
   const recorder = new Recorder(bench.api);
   const workers = await benchWorkers(bench, 12);
   const clinician = client.as(Role.CLINICIAN, REGION);

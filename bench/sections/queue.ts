@@ -119,6 +119,7 @@ export async function runQueue(
   const loadMs = Date.now() - loadStarted;
   options.progress.note(`queue: ${total} referrals loaded in ${(loadMs / 1000).toFixed(1)} s`);
 
+  bench.api.attribution = 'sequential';
   const small = new Recorder(bench.api);
   const large = new Recorder(bench.api);
   const smallCoordinator = bench.client.as(Role.COORDINATOR, SMALL);

@@ -45,6 +45,8 @@ export async function runRoutes(
   options: { samples: number; warmup: number; progress: Progress },
 ): Promise<RoutesResult> {
   const { client, waits } = bench;
+  // One call at a time: each operation belongs to the call in flight (no async-context hooks).
+  bench.api.attribution = 'sequential';
   const recorder = new Recorder(bench.api);
   const workers = await benchWorkers(bench, 12);
   const clinician = client.as(Role.CLINICIAN, REGION);

@@ -1,8 +1,9 @@
 import { tScoreForGoals } from '#domain/attainment.ts';
 import { Stage } from '#domain/lifecycle.ts';
 import type { Referral } from '#domain/referral.ts';
-import { PROGRAM_TIME_ZONE, type ProgramRegion } from '#domain/roles.ts';
+import type { ProgramRegion } from '#domain/roles.ts';
 import type { ClosureReason, DeclineReason, SessionMode } from '#domain/vocabulary.ts';
+import { zoneOffsetMs } from '#domain/vocabulary.ts';
 import type { Goal, Session } from '#domain/work.ts';
 
 /**
@@ -144,31 +145,6 @@ export function summarize(input: ReportInput): ReportSummary {
 // ---------------------------------------------------------------------------------------------------------
 // Program-time-zone days as instants
 // ---------------------------------------------------------------------------------------------------------
-
-const wallClock = new Intl.DateTimeFormat('en-CA', {
-  timeZone: PROGRAM_TIME_ZONE,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
-
-/** Milliseconds the program's wall clock is ahead of UTC at `instant` (negative in Vancouver). */
-function zoneOffsetMs(instant: number): number {
-  const parts = Object.fromEntries(wallClock.formatToParts(instant).map((p) => [p.type, p.value]));
-  const asUtc = Date.UTC(
-    Number(parts.year),
-    Number(parts.month) - 1,
-    Number(parts.day),
-    Number(parts.hour),
-    Number(parts.minute),
-    Number(parts.second),
-  );
-  return asUtc - Math.floor(instant / 1000) * 1000;
-}
 
 /** The instant a local date (`YYYY-MM-DD`) begins in the program's time zone. */
 export function programDayStart(date: string): Date {

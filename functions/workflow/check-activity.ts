@@ -1,34 +1,9 @@
 import { type AuditEvent, listEvents } from '#data/events.ts';
 import { getReferral } from '#data/referrals.ts';
 import type { Stage } from '#domain/lifecycle.ts';
-import { PROGRAM_TIME_ZONE } from '#domain/roles.ts';
+import { zoneOffsetMs } from '#domain/vocabulary.ts';
 import type { CheckActivityInput, CheckActivityOutput } from '../../workflows/contract.ts';
 import { cloudDeps, type TaskDeps } from './deps.ts';
-
-const wallClock = new Intl.DateTimeFormat('en-CA', {
-  timeZone: PROGRAM_TIME_ZONE,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
-
-/** Milliseconds the program's time zone is ahead of UTC at an instant (negative in Vancouver). */
-function zoneOffsetMs(at: number): number {
-  const parts = Object.fromEntries(wallClock.formatToParts(new Date(at)).map((p) => [p.type, p.value]));
-  const asUtc = Date.UTC(
-    Number(parts.year),
-    Number(parts.month) - 1,
-    Number(parts.day),
-    Number(parts.hour),
-    Number(parts.minute),
-    Number(parts.second),
-  );
-  return asUtc - Math.floor(at / 1000) * 1000;
-}
 
 /**
  * The instant a session counts from. A session date (`YYYY-MM-DD`, the program's calendar) counts from the

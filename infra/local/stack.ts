@@ -435,11 +435,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       return workflows;
     })();
     workflowsLoading.catch(() => undefined); // awaited below; a failure must not go unobserved meanwhile
-    const [jwt, modules, workflows] = await Promise.race([
+    const [jwt, modules] = await Promise.race([
       Promise.all([
         loadLocalJwt({ dataDir }),
         modulesLoading,
-        workflowsLoading,
         ...regions.map((region) =>
           demoOn ? seedDemoLogins(users, region, rosters.get(region) ?? []) : null,
         ),
@@ -457,49 +456,66 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const notifier = new modules.ports.ConsoleNotifier(options.notice);
     const tableNameOf = (region: ProgramRegion) =>
       options.tableName?.(region) ?? modules.table.tableNameFor(region);
-
-    // The runners are built while the JVM boots (building one validates its ASL: CPU work worth
-    // overlapping); once the tables are there each resumes its region's open referrals, exactly as
-    // `LocalWorkflowRunner.launch` does.
     for (const region of regions) {
-      const store = modules.store.createStore({ region, doc, tableName: tableNameOf(region) });
-      stores[region] = store;
-      const roster = rosters.get(region) ?? [];
+      stores[region] = modules.store.createStore({ region, doc, tableName: tableNameOf(region) });
       demo[region] = demoOn
-        ? demoAccounts(region, roster)
+        ? demoAccounts(region, rosters.get(region) ?? [])
         : { staff: { clinician: '', coordinator: '', admin: '' }, workers: [] };
       events[region] = options.events?.(region) ?? new modules.ports.MemoryEventPublisher();
+    }
+
+    // As soon as DynamoDB answers: the tables, then the roster. These run while the runners are built.
+    const dynamoUp = dynamoStarting ? Promise.race([dynamoStarting, dynamoFailure]) : Promise.resolve();
+    const tables = new Map(
+      regions.map((region) => [
+        region,
+        dynamoUp.then(() => modules.table.ensureTable(doc, tableNameOf(region))),
+      ]),
+    );
+    const seeded = new Map(
+      regions.map((region) => [
+        region,
+        demoOn
+          ? tables
+              .get(region)
+              ?.then(() => seedDemoWorkers(modules.workers, stores[region], rosters.get(region) ?? []))
+          : undefined,
+      ]),
+    );
+    for (const pending of [...tables.values(), ...seeded.values()]) pending?.catch(() => undefined);
+
+    // Building a runner parses its ASL: done while the JVM boots or the roster is written,
+    // yielding between regions so their requests go out. Once its table is there, each runner resumes the
+    // region's open referrals, exactly as `LocalWorkflowRunner.launch` does.
+    const workflows = await Promise.race([workflowsLoading, dynamoFailure]);
+    for (const region of regions) {
       const workflow = workflows.get(region);
+      if (!workflow) throw new Error(`No workflow was synthesized for ${region}`);
       const runner = new modules.runner.LocalWorkflowRunner({
         region,
-        store,
+        store: stores[region],
         timers: timersOf(region),
         notifier,
         events: events[region],
         log,
         ...(options.tickEveryMs !== undefined ? { tickEveryMs: options.tickEveryMs } : {}),
-        ...(workflow ? { workflow } : {}),
+        workflow,
       });
       runners[region] = runner;
       cleanups.push(() => runner.stop());
+      await new Promise((resolveTurn) => setImmediate(resolveTurn));
     }
 
-    await Promise.race([dynamoStarting, dynamoFailure]);
-    const regionsStarted = await Promise.allSettled(
-      regions.map(async (region) => {
-        await modules.table.ensureTable(doc, tableNameOf(region));
-        // The runner does not need the roster: seed and resume side by side, both settled before a
-        // failure is reported.
-        const settled = await Promise.allSettled([
-          runners[region].resumeOpenReferrals({ graceMs: 0 }),
-          demoOn ? seedDemoWorkers(modules.workers, stores[region], rosters.get(region) ?? []) : undefined,
-        ]);
-        const failed = settled.find((r) => r.status === 'rejected');
-        if (failed) throw failed.reason;
+    // Everything settles before a failure is reported, so that `stop` finds all it must stop.
+    const settled = await Promise.allSettled([
+      ...regions.map(async (region) => {
+        await tables.get(region);
+        await runners[region].resumeOpenReferrals({ graceMs: 0 });
       }),
-    );
-    const regionFailure = regionsStarted.find((r) => r.status === 'rejected');
-    if (regionFailure) throw regionFailure.reason;
+      ...seeded.values(),
+    ]);
+    const failure = settled.find((result) => result.status === 'rejected');
+    if (failure) throw failure.reason;
 
     const deps = new Map<ProgramRegion, ApiDeps>(
       regions.map((region) => [region, { store: stores[region], workflow: runners[region], users, log }]),

@@ -6,7 +6,8 @@ import { StoreError, StoreUnavailableError } from './errors.ts';
  * themselves; everything that means "DynamoDB cannot be reached right now" becomes StoreUnavailableError.
  */
 
-const UNAVAILABLE_NAMES = new Set([
+/** Names of SDK errors meaning "DynamoDB cannot be reached right now" (shared with the HTTP error mapping). */
+export const UNAVAILABLE_NAMES: ReadonlySet<string> = new Set([
   'TimeoutError',
   'RequestTimeout',
   'RequestTimeoutException',
@@ -18,7 +19,8 @@ const UNAVAILABLE_NAMES = new Set([
   'InternalServerError',
   'LimitExceededException',
 ]);
-const NETWORK_CODES = new Set([
+/** Node/undici network error codes meaning the same. */
+export const NETWORK_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',

@@ -293,3 +293,30 @@ export function uniqueArray<T extends z.ZodType<string>>(item: T, max: number) {
       error: 'Each value may appear only once',
     });
 }
+
+const programWallClock = new Intl.DateTimeFormat('en-CA', {
+  timeZone: PROGRAM_TIME_ZONE,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+/** Milliseconds the program's time zone is ahead of UTC at an instant (negative in Vancouver). */
+export function zoneOffsetMs(at: number): number {
+  const parts = Object.fromEntries(
+    programWallClock.formatToParts(new Date(at)).map((p) => [p.type, p.value]),
+  );
+  const asUtc = Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
+  return asUtc - Math.floor(at / 1000) * 1000;
+}

@@ -6,6 +6,7 @@ import {
   NotFoundError,
   WorkerUnavailableError,
 } from '#data/errors.ts';
+import { NETWORK_CODES, UNAVAILABLE_NAMES as STORE_UNAVAILABLE_NAMES } from '#data/failures.ts';
 import { DomainValidationError, IllegalTransitionError } from '#domain/errors.ts';
 
 /**
@@ -179,31 +180,7 @@ const DATA_ERRORS: [abstract new (...args: never[]) => Error, keyof typeof BY_NA
 ];
 
 /** Names of errors meaning "the store (or an AWS service) cannot be reached right now". */
-const UNAVAILABLE_NAMES = new Set([
-  'StoreUnavailableError',
-  'TimeoutError',
-  'RequestTimeout',
-  'RequestTimeoutException',
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'ServiceUnavailable',
-  'ServiceUnavailableException',
-  'InternalServerError',
-  'LimitExceededException',
-]);
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
+const UNAVAILABLE_NAMES = new Set(['StoreUnavailableError', ...STORE_UNAVAILABLE_NAMES]);
 
 function errorNames(error: object): string[] {
   const names: string[] = [];

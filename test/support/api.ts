@@ -65,6 +65,8 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     timers: QUIET_TIMERS,
     tableName: (region) => `t-${suffix}-${region}`,
     usersInMemory: true,
+    // Synthesized state machines, keyed by a hash of their sources, config and timers: shared by test files.
+    workflowCacheDir: join(tmpdir(), 'peerpath-test-workflow-cache'),
     tickEveryMs: 0,
     staticDir: join(dataDir, 'no-pages'),
     log: (entry) => write(JSON.stringify(entry)),

@@ -60,6 +60,12 @@ export interface TracingApi {
   trace(requestId: string): CallTrace | undefined;
   /** Forget a trace (keeps memory flat in long runs). */
   forget(requestId: string): void;
+  /**
+   * How operations are matched to calls. `context` (default): by async context (AsyncLocalStorage), right
+   * under any concurrency. `sequential`: to the one call in flight, for callers that send one call at a time;
+   * it spares every promise of the process the async-context hooks, which weigh on what is measured.
+   */
+  attribution: 'context' | 'sequential';
   close(): Promise<void>;
 }
 
@@ -92,10 +98,13 @@ export function busyTime(operations: readonly Pick<TracedOperation, 'start' | 'e
 export async function startTracingApi(stack: LocalStack, options: TracingApiOptions): Promise<TracingApi> {
   const scope = new AsyncLocalStorage<CallTrace>();
   const traces = new Map<string, CallTrace>();
+  let attribution: TracingApi['attribution'] = 'context';
+  /** The call in flight, in `sequential` attribution. */
+  let current: CallTrace | undefined;
   const doc = createDocumentClient({ ...options.client, endpoint: stack.dynamo.endpoint });
   doc.middlewareStack.add(
     (next, context) => async (args) => {
-      const trace = scope.getStore();
+      const trace = attribution === 'context' ? scope.getStore() : current;
       const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
       const start = performance.now();
       let failed = false;
@@ -143,13 +152,17 @@ export async function startTracingApi(stack: LocalStack, options: TracingApiOpti
           handlerStart: performance.now(),
         };
         traces.set(trace.requestId, trace);
-        return scope.run(trace, async () => {
+        const run = async () => {
           try {
             return await handler(event, context);
           } finally {
             trace.handlerEnd = performance.now();
+            if (current === trace) current = undefined;
           }
-        });
+        };
+        if (attribution === 'context') return scope.run(trace, run);
+        current = trace;
+        return run();
       };
     },
   });
@@ -157,6 +170,15 @@ export async function startTracingApi(stack: LocalStack, options: TracingApiOpti
   return {
     url: gateway.url,
     doc,
+    get attribution() {
+      return attribution;
+    },
+    set attribution(mode) {
+      attribution = mode;
+      current = undefined;
+      // No async-context hooks while nothing uses them (they run on every promise of the process).
+      if (mode === 'sequential') scope.disable();
+    },
     trace: (requestId) => traces.get(requestId),
     forget: (requestId) => {
       traces.delete(requestId);

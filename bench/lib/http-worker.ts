@@ -12,7 +12,9 @@ const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const http = require('node:http');
 const { performance } = require('node:perf_hooks');
-const agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
+// Idle sockets are closed after 4 s, before the gateway's own 5 s keep-alive timeout can close one under a
+// request being written (which fails as "socket hang up").
+const agent = new http.Agent({ keepAlive: true, maxSockets: 128, timeout: 4000 });
 parentPort.on('message', (message) => {
   if (message.close) { agent.destroy(); parentPort.close(); return; }
   send(message, true);

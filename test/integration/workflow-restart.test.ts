@@ -197,8 +197,13 @@ describe('a restarted runner', () => {
     const runner = await h.restart({ resume: false, tickEveryMs: 100, repairGraceMs: 0 });
     expect(runner.executionsOf(referral.id)).toEqual([]);
 
-    // Act: its tick finds the referral
-    const resumed = await waitingAfresh(referral.id, Stage.REFERRED, before.waitToken);
+    // Act: its tick finds the referral (the new wait may store its token before the repair records the
+    // execution's name, so wait for both)
+    await waitingAfresh(referral.id, Stage.REFERRED, before.waitToken);
+    const resumed = await eventually('the repair recorded', async () => {
+      const current = await getReferral(h.store, referral.id);
+      return current.executionName === `${referral.id}-r1` && current;
+    });
 
     // Assess
     expect(resumed.executionName).toBe(`${referral.id}-r1`);

@@ -95,7 +95,8 @@ export async function startReliabilityApi(options: ReliabilityApiOptions = {}): 
     await api.stop();
     throw error;
   }
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  // Idle sockets close after 4 s, before the gateway's 5 s keep-alive timeout can close one under a request.
+  const agent = new Agent({ keepAlive: true, maxSockets: 64, timeout: 4000 });
   const tokens = new Map<string, Promise<string>>();
   const tokenFor = (role: Role, region: ProgramRegion, sub?: string) => {
     const key = `${role}|${region}|${sub ?? ''}`;

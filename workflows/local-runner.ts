@@ -109,6 +109,23 @@ type TaskHandler = (input: Record<string, unknown>) => Promise<unknown>;
 type LocalHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
 
 const STOPPED = 'RunnerStopped';
+
+/**
+ * The library waits with `setTimeout`, which fires at once for anything above 2^31−1 ms (24.8 days): a
+ * 30-day hold review would time out immediately, again and again. Locally such a wait times out at 24.8
+ * days instead (Step Functions itself allows a year).
+ */
+export const MAX_LOCAL_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+/** The timeout values a wait reads, each capped at what a Node timer can hold. */
+export function withinTimerLimit(value: unknown): unknown {
+  if (typeof value === 'number') return Math.min(value, MAX_LOCAL_TIMEOUT_SECONDS);
+  if (Array.isArray(value)) return value.map(withinTimerLimit);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, withinTimerLimit(inner)]));
+  }
+  return value;
+}
 const MAX_STATES_KEPT = 500;
 
 export class LocalWorkflowRunner implements WorkflowGateway {
@@ -428,7 +445,7 @@ export class LocalWorkflowRunner implements WorkflowGateway {
     track: <T>(work: Promise<T>) => Promise<T>,
   ): Promise<unknown> {
     for (const [root] of this.timeoutSources) {
-      if (execution.shadow.has(root)) input[root] = execution.shadow.get(root);
+      if (execution.shadow.has(root)) input[root] = withinTimerLimit(execution.shadow.get(root));
     }
     if (this.stopping) return Promise.reject(taskFailure(STOPPED, 'The workflow runner stopped'));
     const payload = input.Payload as WaitForPersonInput;

@@ -7,13 +7,14 @@ import { logSession as logSessionData, patchSession } from '#data/sessions.ts';
 import type { Store } from '#data/store.ts';
 import { IllegalTransitionError } from '#domain/errors.ts';
 import { isAssigned } from '#domain/lifecycle.ts';
-import { type Timers, timersWith } from '#domain/settings.ts';
-import type { Goal, Session } from '#domain/work.ts';
+import { timersFromEnv } from '#domain/settings.ts';
+import type { Session } from '#domain/work.ts';
 import type { Caller } from '#http/auth.ts';
 import { apiHandler, json, logAccess, routeDispatcher } from '#http/middleware.ts';
 import { ROUTES, routes } from '../routes.ts';
 import { deterministicAlertId } from '../workflow/alerts.ts';
 import { depsFor, referralFor } from './access.ts';
+import { goalView, sessionView } from './views.ts';
 
 /**
  * The matched worker's work with the client: goal ratings, sessions (and their corrections), concerns.
@@ -25,44 +26,7 @@ const actorOf = (caller: Caller): Actor => ({ sub: caller.sub, role: caller.role
 
 /** `timers.debrief` of this deployment (`TIMERS`, JSON seconds, as the workflow tasks read it). */
 function debriefDueSeconds(env: Readonly<Record<string, string | undefined>> = process.env): number {
-  const overrides = env.TIMERS ? (JSON.parse(env.TIMERS) as Partial<Timers>) : {};
-  return timersWith(overrides).debrief;
-}
-
-export function goalView(goal: Goal) {
-  return {
-    id: goal.id,
-    referralId: goal.referralId,
-    title: goal.title,
-    ...(goal.description !== undefined ? { description: goal.description } : {}),
-    baselineRating: goal.baselineRating,
-    latestRating: goal.latestRating,
-    ratings: goal.ratings.map((r) => ({
-      rating: r.rating,
-      ...(r.note !== undefined ? { note: r.note } : {}),
-      at: r.at,
-      by: r.by,
-    })),
-    createdAt: goal.createdAt,
-    ...(goal.achievedAt !== undefined ? { achievedAt: goal.achievedAt } : {}),
-  };
-}
-
-/** The worker's own view of their session (the note included: they wrote it). */
-export function sessionView(session: Session) {
-  return {
-    id: session.id,
-    referralId: session.referralId,
-    workerId: session.workerId,
-    date: session.date,
-    mode: session.mode,
-    minutes: session.minutes,
-    ...(session.note !== undefined ? { note: session.note } : {}),
-    debriefNeeded: session.debriefNeeded,
-    version: session.version,
-    createdAt: session.createdAt,
-    updatedAt: session.updatedAt,
-  };
+  return timersFromEnv(env).debrief;
 }
 
 /**

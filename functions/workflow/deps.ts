@@ -1,6 +1,6 @@
 import { createStore, type Store } from '#data/store.ts';
 import { ProgramRegionSchema } from '#domain/roles.ts';
-import { type Timers, timersWith } from '#domain/settings.ts';
+import { type Timers, timersFromEnv } from '#domain/settings.ts';
 import { StepFunctionsGateway, type WorkflowGateway } from '../../workflows/gateway.ts';
 import { cloudPorts, type EventPublisher, type Notifier } from './ports.ts';
 
@@ -41,7 +41,7 @@ export function cloudDeps(env: Readonly<Record<string, string | undefined>> = pr
     store: createStore({ region, ...(env.TABLE_NAME ? { tableName: env.TABLE_NAME } : {}) }),
     workflow: new StepFunctionsGateway({ stateMachineArn: env.STATE_MACHINE_ARN }),
     ...cloudPorts(env),
-    timers: timersWith(env.TIMERS ? (JSON.parse(env.TIMERS) as Partial<Timers>) : {}),
+    timers: timersFromEnv(env),
     log: jsonLog,
   };
   return cached;

@@ -33,3 +33,8 @@ export const DEFAULT_TIMERS: Timers = {
 export function timersWith(overrides: Partial<Timers> = {}): Timers {
   return TimersSchema.parse({ ...DEFAULT_TIMERS, ...overrides }) as Timers;
 }
+
+/** The timers a deployed function runs with: the stack's `TIMERS` (JSON, seconds) over the defaults. */
+export function timersFromEnv(env: Readonly<Record<string, string | undefined>>): Timers {
+  return timersWith(env.TIMERS ? (JSON.parse(env.TIMERS) as Partial<Timers>) : {});
+}

@@ -9,7 +9,7 @@ import {
   withoutInternals,
 } from './common.ts';
 import { NotFoundError } from './errors.ts';
-import { conditionFailedItem, isConditionalCheckFailed, storeCall } from './failures.ts';
+import { appliedIf, conditionFailedItem, isConditionalCheckFailed, storeCall } from './failures.ts';
 import { IndexKeys, ItemType, Keys } from './keys.ts';
 import type { Store } from './store.ts';
 import { INDEX } from './table.ts';
@@ -148,22 +148,16 @@ export async function markDebriefDone(store: Store, id: string, by: string): Pro
  */
 export async function markDebriefAlerted(store: Store, id: string): Promise<boolean> {
   const now = iso(store.now());
-  try {
-    await storeCall(() =>
-      store.doc.send(
-        new UpdateCommand({
-          TableName: store.tableName,
-          Key: Keys.debrief(store.region, id),
-          ...updateParams(
-            { set: { alertedAt: now, updatedAt: now }, increment: { version: 1 } },
-            cond.and(cond.exists(), cond.absent('alertedAt'), cond.absent('doneAt')),
-          ),
-        }),
-      ),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) return false;
-    throw error;
-  }
+  return appliedIf(() =>
+    store.doc.send(
+      new UpdateCommand({
+        TableName: store.tableName,
+        Key: Keys.debrief(store.region, id),
+        ...updateParams(
+          { set: { alertedAt: now, updatedAt: now }, increment: { version: 1 } },
+          cond.and(cond.exists(), cond.absent('alertedAt'), cond.absent('doneAt')),
+        ),
+      }),
+    ),
+  );
 }

@@ -72,6 +72,20 @@ export async function storeCall<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Runs a conditional write: true when it was applied, false when its condition failed (someone got there
+ * first, or the item moved on). Any other failure is thrown as `storeCall` throws it.
+ */
+export async function appliedIf(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await storeCall(write);
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return false;
+    throw error;
+  }
+}
+
 export function isConditionalCheckFailed(error: unknown): boolean {
   return nameOf(error) === 'ConditionalCheckFailedException';
 }

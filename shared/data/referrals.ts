@@ -53,7 +53,7 @@ import {
 } from './errors.ts';
 import { type Actor, type AuditEvent, auditEventItem, toAuditEvent } from './events.ts';
 import type { CancellationReason } from './failures.ts';
-import { conditionFailedItem, isConditionalCheckFailed, storeCall } from './failures.ts';
+import { appliedIf, conditionFailedItem, isConditionalCheckFailed, storeCall } from './failures.ts';
 import { newGoalItems, toGoal } from './goals.ts';
 import { IndexKeys, type ItemKey, ItemType, Keys, SK } from './keys.ts';
 import { toSession } from './sessions.ts';
@@ -488,24 +488,18 @@ export async function markConsentAlerted(
   referralId: string,
   expiresOn: string,
 ): Promise<boolean> {
-  try {
-    await storeCall(() =>
-      store.doc.send(
-        new UpdateCommand({
-          TableName: store.tableName,
-          Key: Keys.referral(referralId),
-          UpdateExpression: 'SET consentAlertedFor = :expiresOn',
-          ConditionExpression:
-            'attribute_exists(pk) AND consentExpiresOn = :expiresOn AND (attribute_not_exists(consentAlertedFor) OR consentAlertedFor <> :expiresOn)',
-          ExpressionAttributeValues: { ':expiresOn': expiresOn },
-        }),
-      ),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) return false;
-    throw error;
-  }
+  return appliedIf(() =>
+    store.doc.send(
+      new UpdateCommand({
+        TableName: store.tableName,
+        Key: Keys.referral(referralId),
+        UpdateExpression: 'SET consentAlertedFor = :expiresOn',
+        ConditionExpression:
+          'attribute_exists(pk) AND consentExpiresOn = :expiresOn AND (attribute_not_exists(consentAlertedFor) OR consentAlertedFor <> :expiresOn)',
+        ExpressionAttributeValues: { ':expiresOn': expiresOn },
+      }),
+    ),
+  );
 }
 
 async function referralsFromMonthIndex(
@@ -941,24 +935,18 @@ export async function storeWaitToken(
   stage: Stage,
   token: string,
 ): Promise<boolean> {
-  try {
-    await storeCall(() =>
-      store.doc.send(
-        new UpdateCommand({
-          TableName: store.tableName,
-          Key: Keys.referral(referralId),
-          UpdateExpression: 'SET waitToken = :token, waitStage = :stage',
-          ConditionExpression: 'attribute_exists(pk) AND #stage = :stage',
-          ExpressionAttributeNames: { '#stage': 'stage' },
-          ExpressionAttributeValues: { ':token': token, ':stage': stage },
-        }),
-      ),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) return false;
-    throw error;
-  }
+  return appliedIf(() =>
+    store.doc.send(
+      new UpdateCommand({
+        TableName: store.tableName,
+        Key: Keys.referral(referralId),
+        UpdateExpression: 'SET waitToken = :token, waitStage = :stage',
+        ConditionExpression: 'attribute_exists(pk) AND #stage = :stage',
+        ExpressionAttributeNames: { '#stage': 'stage' },
+        ExpressionAttributeValues: { ':token': token, ':stage': stage },
+      }),
+    ),
+  );
 }
 
 /** Records which execution drives the referral now (`<id>` or `<id>-r<n>` after a repair). */

@@ -108,9 +108,7 @@ export class PeerPathFunction extends Construct {
         : {}),
       environment: {
         PROGRAM_REGION: props.region,
-        POWERTOOLS_SERVICE_NAME: 'peerpath',
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-        POWERTOOLS_LOGGER_LOG_EVENT: 'false',
+        LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },

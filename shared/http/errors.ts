@@ -1,4 +1,4 @@
-import { Logger } from '@aws-lambda-powertools/logger';
+import { createLogger, type Logger } from './logger.ts';
 import {
   CapacityExceededError,
   ConcurrentUpdateError,
@@ -125,7 +125,7 @@ export class ConfigurationError extends Error {
 export const DEFAULT_RETRY_AFTER_SECONDS = 2;
 
 /** Logger for the HTTP layer (JSON lines; ids only, never PHI). Tests may spy on it. */
-export const httpLogger = new Logger({ serviceName: 'peerpath-api' });
+export const httpLogger: Logger = createLogger({ service: 'peerpath-api' });
 
 // ---------------------------------------------------------------------------------------------
 // Classification of errors raised below the HTTP layer. The data layer's classes are matched with

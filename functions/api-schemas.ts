@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { _coercedNumber } from 'zod/v4/core';
 import { ALERT_KINDS, EventSchema, StageSchema } from '#domain/lifecycle.ts';
 import { CRITERIA, EXCLUSION_REASONS } from '#domain/matching.ts';
 import {
@@ -21,7 +22,7 @@ import {
   strictObject,
   UrgencySchema,
 } from '#domain/vocabulary.ts';
-import { GoalRatingValueSchema, MAX_SESSION_MINUTES } from '#domain/work.ts';
+import { GoalRatingValueSchema, MAX_SESSION_MINUTES, ResumeInputSchema } from '#domain/work.ts';
 import { WorkerInputSchema } from '#domain/worker.ts';
 
 /**
@@ -42,56 +43,69 @@ export const SessionParamsSchema = z.object({ id: IdSchema, sessionId: IdSchema 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 100;
 
-/** `?limit=&nextToken=`: lists are `{items, nextToken?}`, `limit` 1…100, default 50. */
+/**
+ * `?limit=&nextToken=`: lists are `{items, nextToken?}`, `limit` 1…100, default 50. (`limit` is
+ * `z.coerce.number()` made the core way: reading `z.coerce.number` keeps every coercion in the bundle.)
+ */
 export const ListQuerySchema = z.object({
-  limit: z.coerce
-    .number()
-    .int('Must be a whole number')
-    .min(1, 'Must be at least 1')
-    .max(MAX_LIMIT, `Must be at most ${MAX_LIMIT}`)
-    .default(DEFAULT_LIMIT),
-  nextToken: z.string().min(1).max(2048, 'Must be at most 2048 characters').optional(),
+  limit: z._default(
+    _coercedNumber(z.ZodMiniNumber).check(
+      z.int('Must be a whole number'),
+      z.gte(1, 'Must be at least 1'),
+      z.lte(MAX_LIMIT, `Must be at most ${MAX_LIMIT}`),
+    ),
+    DEFAULT_LIMIT,
+  ),
+  nextToken: z.optional(
+    z.string().check(z.minLength(1), z.maxLength(2048, 'Must be at most 2048 characters')),
+  ),
 });
 
 /** A query-string boolean: `true` or `false`. */
-export const QueryBooleanSchema = z.enum(['true', 'false']).transform((value) => value === 'true');
+export const QueryBooleanSchema = z.pipe(
+  z.enum(['true', 'false']),
+  z.transform((value: 'true' | 'false') => value === 'true'),
+);
 
-export const ReferralListQuerySchema = ListQuerySchema.extend({ stage: StageSchema.optional() });
-export const WorkerListQuerySchema = ListQuerySchema.extend({ active: QueryBooleanSchema.optional() });
-export const UserListQuerySchema = z.object({ role: RoleSchema.optional() });
-export const AlertListQuerySchema = ListQuerySchema.extend({ acknowledged: QueryBooleanSchema.optional() });
-export const DebriefListQuerySchema = ListQuerySchema.extend({ done: QueryBooleanSchema.optional() });
+export const ReferralListQuerySchema = z.extend(ListQuerySchema, { stage: z.optional(StageSchema) });
+export const WorkerListQuerySchema = z.extend(ListQuerySchema, { active: z.optional(QueryBooleanSchema) });
+export const UserListQuerySchema = z.object({ role: z.optional(RoleSchema) });
+export const AlertListQuerySchema = z.extend(ListQuerySchema, {
+  acknowledged: z.optional(QueryBooleanSchema),
+});
+export const DebriefListQuerySchema = z.extend(ListQuerySchema, { done: z.optional(QueryBooleanSchema) });
 
 /** Reports cover at most a little over a year (a fiscal year with margin). */
 export const MAX_REPORT_DAYS = 400;
 const bothDates = (q: { from: string; to: string }) => isIsoDate(q.from) && isIsoDate(q.to);
-export const ReportQuerySchema = z
-  .object({ from: IsoDateSchema, to: IsoDateSchema })
-  .refine((q) => !bothDates(q) || q.from <= q.to, { error: 'Must not be before `from`', path: ['to'] })
-  .refine((q) => !bothDates(q) || (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 <= MAX_REPORT_DAYS, {
+export const ReportQuerySchema = z.object({ from: IsoDateSchema, to: IsoDateSchema }).check(
+  z.refine((q) => !bothDates(q) || q.from <= q.to, { error: 'Must not be before `from`', path: ['to'] }),
+  z.refine((q) => !bothDates(q) || (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 <= MAX_REPORT_DAYS, {
     error: `The range must be at most ${MAX_REPORT_DAYS} days`,
     path: ['to'],
-  });
+  }),
+);
 
 // ---------------------------------------------------------------------------------------------------------
 // Envelopes
 // ---------------------------------------------------------------------------------------------------------
 
-export function listOf<T extends z.ZodType>(item: T) {
-  return z.object({ items: z.array(item), nextToken: z.string().optional() });
+export function listOf<T extends z.ZodMiniType>(item: T) {
+  return z.object({ items: z.array(item), nextToken: z.optional(z.string()) });
 }
 
 export const ErrorBodySchema = z
   .object({
-    error: z.string().describe('Machine-readable code: ValidationError, NotFound, IllegalTransition, …'),
+    error: z.string().register(z.globalRegistry, {
+      description: 'Machine-readable code: ValidationError, NotFound, IllegalTransition, …',
+    }),
     message: z.string(),
     issues: z
-      .array(z.object({ path: z.string(), message: z.string() }))
-      .optional()
-      .describe('Field paths and rules; never the values sent'),
-    correlationId: z.string().optional(),
+      .optional(z.array(z.object({ path: z.string(), message: z.string() })))
+      .register(z.globalRegistry, { description: 'Field paths and rules; never the values sent' }),
+    correlationId: z.optional(z.string()),
   })
-  .meta({ id: 'Error' });
+  .register(z.globalRegistry, { id: 'Error' });
 
 // ---------------------------------------------------------------------------------------------------------
 // Bodies the domain does not define
@@ -101,11 +115,17 @@ export const ErrorBodySchema = z
  * `POST /referrals/{id}/rerefer`: the new referral is prefilled from the old one; any section sent here
  * replaces the copied one (a renewed consent, new goals). An empty body re-refers as is.
  */
-export const RereferInputSchema = strictObject(
-  Object.fromEntries(REFERRAL_SECTIONS.map((section) => [section, ReferralPatchSchema.shape[section]])) as {
-    [K in (typeof REFERRAL_SECTIONS)[number]]: (typeof ReferralPatchSchema.shape)[K];
-  },
-).default({});
+export const RereferInputSchema = z._default(
+  strictObject(
+    Object.fromEntries(REFERRAL_SECTIONS.map((section) => [section, ReferralPatchSchema.shape[section]])) as {
+      [K in (typeof REFERRAL_SECTIONS)[number]]: (typeof ReferralPatchSchema.shape)[K];
+    },
+  ),
+  {},
+);
+
+/** `POST /referrals/{id}/resume`: the reason is optional, and so is the body. */
+export const ResumeBodySchema = z._default(ResumeInputSchema, {});
 
 // ---------------------------------------------------------------------------------------------------------
 // Views
@@ -125,28 +145,28 @@ export const StoredReferralDetailsSchema = z.object({
  * `details` in a referral view: the stored form. A peer worker's view leaves out what the referrer keeps for
  * themselves (their own contact block, `referrer`, and the client's other services, `currentSupports`).
  */
-export const ReferralViewDetailsSchema = StoredReferralDetailsSchema.extend({
-  referrer: StoredReferralDetailsSchema.shape.referrer.optional(),
+export const ReferralViewDetailsSchema = z.extend(StoredReferralDetailsSchema, {
+  referrer: z.optional(StoredReferralDetailsSchema.shape.referrer),
 });
 
 export const GoalViewSchema = strictObject({
   id: z.string(),
   referralId: z.string(),
   title: z.string(),
-  description: z.string().optional(),
+  description: z.optional(z.string()),
   baselineRating: GoalRatingValueSchema,
   latestRating: GoalRatingValueSchema,
   ratings: z.array(
     strictObject({
       rating: GoalRatingValueSchema,
-      note: z.string().optional(),
+      note: z.optional(z.string()),
       at: z.string(),
       by: z.string(),
     }),
   ),
   createdAt: z.string(),
-  achievedAt: z.string().optional(),
-}).meta({ id: 'Goal' });
+  achievedAt: z.optional(z.string()),
+}).register(z.globalRegistry, { id: 'Goal' });
 
 export const SessionViewSchema = strictObject({
   id: z.string(),
@@ -154,14 +174,14 @@ export const SessionViewSchema = strictObject({
   workerId: z.string(),
   date: z.string(),
   mode: SessionModeSchema,
-  minutes: z.number().int().min(1).max(MAX_SESSION_MINUTES),
+  minutes: z.number().check(z.int(), z.gte(1), z.lte(MAX_SESSION_MINUTES)),
   /** Only for the worker who wrote it and staff; never for the referring clinician. */
-  note: z.string().optional(),
+  note: z.optional(z.string()),
   debriefNeeded: z.boolean(),
-  version: z.number().int(),
+  version: z.number().check(z.int()),
   createdAt: z.string(),
   updatedAt: z.string(),
-}).meta({ id: 'Session' });
+}).register(z.globalRegistry, { id: 'Session' });
 
 /**
  * A referral as one role may see it. Which optional fields are present depends on the caller: a clinician
@@ -172,53 +192,56 @@ export const ReferralViewSchema = strictObject({
   id: z.string(),
   region: ProgramRegionSchema,
   stage: StageSchema,
-  version: z.number().int(),
+  version: z.number().check(z.int()),
   createdAt: z.string(),
   updatedAt: z.string(),
-  stageEnteredAt: z.string().optional(),
-  urgency: UrgencySchema.optional(),
-  referrerSub: z.string().optional(),
-  details: ReferralViewDetailsSchema.optional(),
-  workerId: z.string().optional(),
-  workerFirstName: z.string().optional(),
-  matchedAt: z.string().optional(),
-  closedAt: z.string().optional(),
-  closure: strictObject({
-    reason: ClosureReasonSchema,
-    summary: z.string(),
-    closedBy: z.string().optional(),
-  }).optional(),
-  declinedReason: strictObject({
-    reason: DeclineReasonSchema,
-    summary: z.string(),
-    declinedBy: z.string().optional(),
-  }).optional(),
-  previousReferralId: z.string().optional(),
-  possibleDuplicateOf: z.string().optional(),
-  lastSessionAt: z.string().optional(),
-  holdReason: z.string().optional(),
-  consentExpiresOn: z.string().optional(),
-  goals: z.array(GoalViewSchema).optional(),
-  sessions: z.array(SessionViewSchema).optional(),
+  stageEnteredAt: z.optional(z.string()),
+  urgency: z.optional(UrgencySchema),
+  referrerSub: z.optional(z.string()),
+  details: z.optional(ReferralViewDetailsSchema),
+  workerId: z.optional(z.string()),
+  workerFirstName: z.optional(z.string()),
+  matchedAt: z.optional(z.string()),
+  closedAt: z.optional(z.string()),
+  closure: z.optional(
+    strictObject({
+      reason: ClosureReasonSchema,
+      summary: z.string(),
+      closedBy: z.optional(z.string()),
+    }),
+  ),
+  declinedReason: z.optional(
+    strictObject({
+      reason: DeclineReasonSchema,
+      summary: z.string(),
+      declinedBy: z.optional(z.string()),
+    }),
+  ),
+  previousReferralId: z.optional(z.string()),
+  possibleDuplicateOf: z.optional(z.string()),
+  lastSessionAt: z.optional(z.string()),
+  holdReason: z.optional(z.string()),
+  consentExpiresOn: z.optional(z.string()),
+  goals: z.optional(z.array(GoalViewSchema)),
+  sessions: z.optional(z.array(SessionViewSchema)),
   /** The lifecycle events the caller may send now (the pages show these as actions). */
-  allowedEvents: z.array(EventSchema).optional(),
-}).meta({ id: 'Referral' });
+  allowedEvents: z.optional(z.array(EventSchema)),
+}).register(z.globalRegistry, { id: 'Referral' });
 
 export const AuditEventViewSchema = z
-  .object({
+  .looseObject({
     id: z.string(),
-    at: z.string().optional(),
-    kind: z.string().optional(),
-    event: EventSchema.optional(),
-    from: StageSchema.optional(),
-    to: StageSchema.optional(),
-    by: z.string().optional(),
-    role: RoleSchema.optional(),
+    at: z.optional(z.string()),
+    kind: z.optional(z.string()),
+    event: z.optional(EventSchema),
+    from: z.optional(StageSchema),
+    to: z.optional(StageSchema),
+    by: z.optional(z.string()),
+    role: z.optional(RoleSchema),
     /** Which fields a correction changed (names only). */
-    fields: z.array(z.string()).optional(),
+    fields: z.optional(z.array(z.string())),
   })
-  .loose()
-  .meta({ id: 'AuditEvent' });
+  .register(z.globalRegistry, { id: 'AuditEvent' });
 
 export const CandidatesViewSchema = z
   .object({
@@ -247,7 +270,7 @@ export const CandidatesViewSchema = z
       }),
     ),
   })
-  .meta({ id: 'Candidates' });
+  .register(z.globalRegistry, { id: 'Candidates' });
 
 export const ConcernViewSchema = strictObject({
   id: z.string(),
@@ -255,20 +278,24 @@ export const ConcernViewSchema = strictObject({
   level: ConcernLevelSchema,
   category: ConcernCategorySchema,
   createdAt: z.string(),
-}).meta({ id: 'Concern' });
+}).register(z.globalRegistry, { id: 'Concern' });
 
-export const WorkerViewSchema = WorkerInputSchema.extend({
-  id: z.string(),
-  region: ProgramRegionSchema,
-  activeCaseload: z.number().int().min(0),
-  version: z.number().int(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  /** Paid minutes per month (program time zone), on a single worker's view. */
-  minutesByMonth: z.array(strictObject({ month: z.string(), minutes: z.number().int().min(0) })).optional(),
-  /** Referral ids of current clients, on a single worker's view. */
-  clients: z.array(z.string()).optional(),
-}).meta({ id: 'Worker' });
+export const WorkerViewSchema = z
+  .extend(WorkerInputSchema, {
+    id: z.string(),
+    region: ProgramRegionSchema,
+    activeCaseload: z.number().check(z.int(), z.gte(0)),
+    version: z.number().check(z.int()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    /** Paid minutes per month (program time zone), on a single worker's view. */
+    minutesByMonth: z.optional(
+      z.array(strictObject({ month: z.string(), minutes: z.number().check(z.int(), z.gte(0)) })),
+    ),
+    /** Referral ids of current clients, on a single worker's view. */
+    clients: z.optional(z.array(z.string())),
+  })
+  .register(z.globalRegistry, { id: 'Worker' });
 
 export const CreatedUserSchema = strictObject({
   sub: z.string(),
@@ -277,7 +304,7 @@ export const CreatedUserSchema = strictObject({
   familyName: z.string(),
   role: RoleSchema,
   region: ProgramRegionSchema,
-}).meta({ id: 'CreatedUser' });
+}).register(z.globalRegistry, { id: 'CreatedUser' });
 
 export const DebriefViewSchema = z
   .object({
@@ -287,31 +314,31 @@ export const DebriefViewSchema = z
     workerId: z.string(),
     dueAt: z.string(),
     done: z.boolean(),
-    doneAt: z.string().optional(),
-    doneBy: z.string().optional(),
+    doneAt: z.optional(z.string()),
+    doneBy: z.optional(z.string()),
   })
-  .meta({ id: 'Debrief' });
+  .register(z.globalRegistry, { id: 'Debrief' });
 
 export const AlertViewSchema = z
   .object({
     id: z.string(),
     kind: z.enum(ALERT_KINDS),
-    referralId: z.string().optional(),
-    stage: StageSchema.optional(),
-    level: ConcernLevelSchema.optional(),
+    referralId: z.optional(z.string()),
+    stage: z.optional(StageSchema),
+    level: z.optional(ConcernLevelSchema),
     /** Ids and codes only (a reason code, a concern category, a session or worker id): never free text. */
-    details: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+    details: z.optional(z.record(z.string(), z.union([z.string(), z.number()]))),
     createdAt: z.string(),
-    acknowledgedAt: z.string().optional(),
-    acknowledgedBy: z.string().optional(),
+    acknowledgedAt: z.optional(z.string()),
+    acknowledgedBy: z.optional(z.string()),
   })
-  .meta({ id: 'Alert' });
+  .register(z.globalRegistry, { id: 'Alert' });
 
-const count = z.number().int().min(0);
+const count = z.number().check(z.int(), z.gte(0));
 const durationStats = z.object({
   count,
-  medianDays: z.number().nullable(),
-  p90Days: z.number().nullable(),
+  medianDays: z.nullable(z.number()),
+  p90Days: z.nullable(z.number()),
 });
 
 export const ReportSummarySchema = z
@@ -327,21 +354,28 @@ export const ReportSummarySchema = z
     daysToMatch: durationStats,
     daysToClosure: durationStats,
     closureReasons: z.partialRecord(ClosureReasonSchema, count),
-    declineReasons: z.partialRecord(DeclineReasonSchema, count).optional(),
+    declineReasons: z.optional(z.partialRecord(DeclineReasonSchema, count)),
     sessionsByMode: z.partialRecord(SessionModeSchema, count),
     minutesByWorkerMonth: z.array(
-      z.object({ workerId: z.string(), firstName: z.string().optional(), month: z.string(), minutes: count }),
+      z.object({
+        workerId: z.string(),
+        firstName: z.optional(z.string()),
+        month: z.string(),
+        minutes: count,
+      }),
     ),
     /** Kiresuk–Sherman T-score per closed referral that had goals. */
     tScores: z.array(z.object({ referralId: z.string(), closedAt: z.string(), tScore: z.number() })),
   })
-  .meta({ id: 'ReportSummary' });
+  .register(z.globalRegistry, { id: 'ReportSummary' });
 
 export const HealthSchema = z.object({
   status: z.literal('ok'),
   service: z.literal('peerpath'),
-  region: ProgramRegionSchema.optional(),
+  region: z.optional(ProgramRegionSchema),
   time: z.string(),
 });
 
-export const OpenApiDocumentSchema = z.record(z.string(), z.unknown()).describe('An OpenAPI 3.1 document');
+export const OpenApiDocumentSchema = z
+  .record(z.string(), z.unknown())
+  .register(z.globalRegistry, { description: 'An OpenAPI 3.1 document' });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { PROGRAM_REGION_NAMES, PROGRAM_REGIONS, type ProgramRegion } from '#domain/roles.ts';
 import { pathParameterNames, type RouteSpec } from '#http/route.ts';
 import { ErrorBodySchema } from './api-schemas.ts';
@@ -33,11 +33,14 @@ export interface OpenApiDocument {
 
 const COMPONENT_REF = '#/components/schemas/';
 
-/** Converts zod schemas to JSON Schema, hoisting every named (`.meta({id})`) schema into components. */
+/**
+ * Converts zod schemas to JSON Schema, hoisting every named schema (registered in `z.globalRegistry` with an
+ * `id`) into components.
+ */
 class SchemaCollector {
   readonly components: Record<string, JsonSchema> = {};
 
-  convert(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  convert(schema: z.ZodMiniType, io: 'input' | 'output'): JsonSchema {
     const json = z.toJSONSchema(schema, {
       io,
       unrepresentable: 'any',
@@ -128,7 +131,7 @@ function errorStatuses(route: RouteSpec): number[] {
 
 function parameters(route: RouteSpec, collector: SchemaCollector): unknown[] {
   const result: unknown[] = [];
-  const add = (where: 'path' | 'query', schema: z.ZodType | undefined, names?: string[]) => {
+  const add = (where: 'path' | 'query', schema: z.ZodMiniType | undefined, names?: string[]) => {
     const json = schema ? collector.convert(schema, 'input') : undefined;
     const properties = (json?.properties ?? {}) as Record<string, JsonSchema>;
     const required = new Set((json?.required ?? []) as string[]);

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { decodeToken, encodeToken, invalidToken } from '#data/common.ts';
 import type { AuditEvent } from '#data/events.ts';
 import { eventsFrom } from '#domain/lifecycle.ts';

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { PROGRAM_REGIONS, type ProgramRegion, RoleSchema } from '#domain/roles.ts';
 import {
   API_RESPONSE_HEADERS,
@@ -395,13 +395,16 @@ function readBody(req: IncomingMessage, limit: number): Promise<Body> {
 const TokenRequestSchema = z.strictObject({
   role: RoleSchema,
   region: z.enum(PROGRAM_REGIONS),
-  sub: z
-    .string()
-    .min(1)
-    .max(128)
-    .regex(/^[A-Za-z0-9_-]+$/, 'Must be an id (letters, digits, - and _)')
-    .optional(),
-  email: z.email().optional(),
+  sub: z.optional(
+    z
+      .string()
+      .check(
+        z.minLength(1),
+        z.maxLength(128),
+        z.regex(/^[A-Za-z0-9_-]+$/, 'Must be an id (letters, digits, - and _)'),
+      ),
+  ),
+  email: z.optional(z.email()),
 });
 
 function jsonReply(statusCode: number, body: unknown, headers: Record<string, string> = {}): Reply {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { IllegalTransitionError } from './errors.ts';
 import { Role } from './roles.ts';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Stage } from './lifecycle.ts';
 import { type ProgramRegion, ProgramRegionSchema } from './roles.ts';
 import {
@@ -45,7 +45,7 @@ export const ReferrerSchema = strictObject({
   name: requiredText(120),
   team: requiredText(120),
   site: requiredText(120),
-  phone: PhoneSchema.optional(),
+  phone: z.optional(PhoneSchema),
   email: EmailSchema,
 });
 
@@ -55,8 +55,8 @@ export const ClientSchema = strictObject({
   preferredName: optionalText(80),
   pronouns: optionalText(40),
   dateOfBirth: IsoDateSchema,
-  phone: PhoneSchema.optional(),
-  email: EmailSchema.optional(),
+  phone: z.optional(PhoneSchema),
+  email: z.optional(EmailSchema),
   /** The client agrees to texts on `phone` (someone else may read their messages). */
   safeToText: z.boolean(),
   safeToVoicemail: z.boolean(),
@@ -64,87 +64,103 @@ export const ClientSchema = strictObject({
   /** Preferred language. */
   language: LanguageSchema,
   interpreterNeeded: z.boolean(),
-}).superRefine((client, ctx) => {
-  // Zod runs object refinements even when a field failed its own check: judge only well-formed dates.
-  if (isIsoDate(client.dateOfBirth)) {
-    const today = todayInProgramZone();
-    const age = yearsBetween(client.dateOfBirth, today);
-    if (client.dateOfBirth >= today) {
-      ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'Must be in the past' });
-    } else if (age < MIN_CLIENT_AGE || age > MAX_CLIENT_AGE) {
+}).check(
+  z.superRefine((client, ctx) => {
+    // Zod runs object refinements even when a field failed its own check: judge only well-formed dates.
+    if (isIsoDate(client.dateOfBirth)) {
+      const today = todayInProgramZone();
+      const age = yearsBetween(client.dateOfBirth, today);
+      if (client.dateOfBirth >= today) {
+        ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'Must be in the past' });
+      } else if (age < MIN_CLIENT_AGE || age > MAX_CLIENT_AGE) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['dateOfBirth'],
+          message: `The client must be ${MIN_CLIENT_AGE} to ${MAX_CLIENT_AGE} years old`,
+        });
+      }
+    }
+    if ((client.safeToText || client.safeToVoicemail) && client.phone === undefined) {
       ctx.addIssue({
         code: 'custom',
-        path: ['dateOfBirth'],
-        message: `The client must be ${MIN_CLIENT_AGE} to ${MAX_CLIENT_AGE} years old`,
+        path: ['phone'],
+        message: 'A phone number is needed when it is safe to text or leave voicemail',
       });
     }
-  }
-  if ((client.safeToText || client.safeToVoicemail) && client.phone === undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['phone'],
-      message: 'A phone number is needed when it is safe to text or leave voicemail',
-    });
-  }
-});
+  }),
+);
 
 const REQUIRED_CONSENT_SCOPES = ['SHARE_WITH_PEER_WORKER', 'CONTACT_CLIENT'] as const;
 
 export const ConsentSchema = strictObject({
   given: z.literal(true, { error: 'The client must consent before a referral can be made' }),
-  scope: uniqueArray(ConsentScopeSchema, CONSENT_SCOPES.length).refine(
-    (scope) => REQUIRED_CONSENT_SCOPES.every((s) => scope.includes(s)),
-    { error: `Consent must include ${REQUIRED_CONSENT_SCOPES.join(' and ')}` },
+  scope: uniqueArray(ConsentScopeSchema, CONSENT_SCOPES.length).check(
+    z.refine((scope) => REQUIRED_CONSENT_SCOPES.every((s) => scope.includes(s)), {
+      error: `Consent must include ${REQUIRED_CONSENT_SCOPES.join(' and ')}`,
+    }),
   ),
   /** When consent was given (not in the future). */
   date: IsoDateSchema,
   /** The last day the consent covers (after `date`, not already past). */
   expiresOn: IsoDateSchema,
-}).superRefine((consent, ctx) => {
-  const today = todayInProgramZone();
-  const wellFormed = isIsoDate(consent.date) && isIsoDate(consent.expiresOn);
-  if (isIsoDate(consent.date) && consent.date > today) {
-    ctx.addIssue({ code: 'custom', path: ['date'], message: 'Must not be in the future' });
-  }
-  if (wellFormed && consent.expiresOn <= consent.date) {
-    ctx.addIssue({ code: 'custom', path: ['expiresOn'], message: 'Must be after the consent date' });
-  } else if (wellFormed && consent.expiresOn < today) {
-    ctx.addIssue({ code: 'custom', path: ['expiresOn'], message: 'Consent has already expired' });
-  }
-});
+}).check(
+  z.superRefine((consent, ctx) => {
+    const today = todayInProgramZone();
+    const wellFormed = isIsoDate(consent.date) && isIsoDate(consent.expiresOn);
+    if (isIsoDate(consent.date) && consent.date > today) {
+      ctx.addIssue({ code: 'custom', path: ['date'], message: 'Must not be in the future' });
+    }
+    if (wellFormed && consent.expiresOn <= consent.date) {
+      ctx.addIssue({ code: 'custom', path: ['expiresOn'], message: 'Must be after the consent date' });
+    } else if (wellFormed && consent.expiresOn < today) {
+      ctx.addIssue({ code: 'custom', path: ['expiresOn'], message: 'Consent has already expired' });
+    }
+  }),
+);
 
 /** One of the client's goals, in the client's own words. */
 export const ClientGoalSchema = strictObject({ text: requiredText(500) });
 export const ClientGoalsSchema = z
   .array(ClientGoalSchema)
-  .min(1, 'At least one goal in the client’s words')
-  .max(10, 'At most 10 goals');
+  .check(z.minLength(1, 'At least one goal in the client’s words'), z.maxLength(10, 'At most 10 goals'));
 
-const mustHave = z.boolean().default(false);
+const mustHave = z._default(z.boolean(), false);
 
 export const PreferencesSchema = strictObject({
-  livedExperience: strictObject({
-    values: uniqueArray(LivedExperienceAreaSchema, LIVED_EXPERIENCE_AREAS.length).min(1, 'Pick at least one'),
-    mustHave,
-  }).optional(),
-  workerGender: strictObject({ value: WorkerGenderPreferenceSchema, mustHave })
-    .refine((pref) => !(pref.mustHave && pref.value === 'NO_PREFERENCE'), {
-      error: 'A must-have gender preference needs a gender',
-      path: ['mustHave'],
-    })
-    .optional(),
-  languages: strictObject({
-    values: uniqueArray(LanguageSchema, 10).min(1, 'Pick at least one'),
-    mustHave,
-  }).optional(),
-  culturalBackground: strictObject({
-    values: uniqueArray(requiredText(80), 10).min(1, 'Pick at least one'),
-    mustHave,
-  }).optional(),
-  interests: strictObject({
-    values: uniqueArray(requiredText(80), 20).min(1, 'Pick at least one'),
-    mustHave,
-  }).optional(),
+  livedExperience: z.optional(
+    strictObject({
+      values: uniqueArray(LivedExperienceAreaSchema, LIVED_EXPERIENCE_AREAS.length).check(
+        z.minLength(1, 'Pick at least one'),
+      ),
+      mustHave,
+    }),
+  ),
+  workerGender: z.optional(
+    strictObject({ value: WorkerGenderPreferenceSchema, mustHave }).check(
+      z.refine((pref) => !(pref.mustHave && pref.value === 'NO_PREFERENCE'), {
+        error: 'A must-have gender preference needs a gender',
+        path: ['mustHave'],
+      }),
+    ),
+  ),
+  languages: z.optional(
+    strictObject({
+      values: uniqueArray(LanguageSchema, 10).check(z.minLength(1, 'Pick at least one')),
+      mustHave,
+    }),
+  ),
+  culturalBackground: z.optional(
+    strictObject({
+      values: uniqueArray(requiredText(80), 10).check(z.minLength(1, 'Pick at least one')),
+      mustHave,
+    }),
+  ),
+  interests: z.optional(
+    strictObject({
+      values: uniqueArray(requiredText(80), 20).check(z.minLength(1, 'Pick at least one')),
+      mustHave,
+    }),
+  ),
 });
 export type Preferences = z.infer<typeof PreferencesSchema>;
 
@@ -187,7 +203,7 @@ const sections = {
   currentSupports: requiredText(2000),
   reasonForReferral: requiredText(2000),
   urgency: UrgencySchema,
-} satisfies Record<ReferralSection, z.ZodType>;
+} satisfies Record<ReferralSection, z.ZodMiniType>;
 
 // ---------------------------------------------------------------------------------------------------------
 // The form, its correction, and the stored referral
@@ -198,11 +214,11 @@ export const ReferralInputSchema = strictObject({
   client: sections.client,
   consent: sections.consent,
   goals: sections.goals,
-  preferences: sections.preferences.default({}),
-  availability: sections.availability.default([]),
-  logistics: sections.logistics.default({}),
-  safety: sections.safety.default({}),
-  currentSupports: sections.currentSupports.optional(),
+  preferences: z._default(sections.preferences, {}),
+  availability: z._default(sections.availability, []),
+  logistics: z._default(sections.logistics, {}),
+  safety: z._default(sections.safety, {}),
+  currentSupports: z.optional(sections.currentSupports),
   reasonForReferral: sections.reasonForReferral,
   urgency: sections.urgency,
   region: ProgramRegionSchema,
@@ -216,21 +232,23 @@ export type ReferralForm = z.input<typeof ReferralInputSchema>;
  * moves to another region by closing as TRANSFERRED and re-referring there), so it is refused as unknown.
  */
 export const ReferralPatchSchema = strictObject({
-  referrer: sections.referrer.optional(),
-  client: sections.client.optional(),
-  consent: sections.consent.optional(),
-  goals: sections.goals.optional(),
-  preferences: sections.preferences.optional(),
-  availability: sections.availability.optional(),
-  logistics: sections.logistics.optional(),
-  safety: sections.safety.optional(),
-  currentSupports: sections.currentSupports.optional(),
-  reasonForReferral: sections.reasonForReferral.optional(),
-  urgency: sections.urgency.optional(),
-  version: z.number().int('Must be a whole number').min(1, 'Must be at least 1'),
-}).refine((patch) => REFERRAL_SECTIONS.some((section) => patch[section] !== undefined), {
-  error: 'Nothing to change: send at least one section',
-});
+  referrer: z.optional(sections.referrer),
+  client: z.optional(sections.client),
+  consent: z.optional(sections.consent),
+  goals: z.optional(sections.goals),
+  preferences: z.optional(sections.preferences),
+  availability: z.optional(sections.availability),
+  logistics: z.optional(sections.logistics),
+  safety: z.optional(sections.safety),
+  currentSupports: z.optional(sections.currentSupports),
+  reasonForReferral: z.optional(sections.reasonForReferral),
+  urgency: z.optional(sections.urgency),
+  version: z.number().check(z.int('Must be a whole number'), z.gte(1, 'Must be at least 1')),
+}).check(
+  z.refine((patch) => REFERRAL_SECTIONS.some((section) => patch[section] !== undefined), {
+    error: 'Nothing to change: send at least one section',
+  }),
+);
 export type ReferralPatch = z.infer<typeof ReferralPatchSchema>;
 
 /** A closure as recorded on the referral (and told to the referrer). */

@@ -1,4 +1,13 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
+
+/**
+ * zod/mini (the Lambda bundles' zod: no methods on schemas, so unused features tree-shake) ships no locale:
+ * without one every issue reads "Invalid input". Every schema module imports this one, so zod's English
+ * messages (the ones classic zod uses by default) are set before anything is parsed. Only the English
+ * locale module is imported: `z.locales` would pull in all of them.
+ */
+z.config(en());
 
 /** Cognito groups, one per role. */
 export const ROLES = ['clinician', 'coordinator', 'peer-worker', 'admin'] as const;

@@ -1,21 +1,23 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { TimerName } from './lifecycle.ts';
+// zod's English messages (roles.ts configures them; nothing else is needed from it here).
+import './roles.ts';
 
 const DAY = 24 * 60 * 60;
 const HOUR = 60 * 60;
 
 /** Timer lengths in seconds. Every wait of the state machine and every follow-up uses one. */
 export const TimersSchema = z.object({
-  triage: z.number().int().positive(),
-  match: z.number().int().positive(),
-  goals: z.number().int().positive(),
-  noSession: z.number().int().positive(),
-  closure: z.number().int().positive(),
-  holdReview: z.number().int().positive(),
+  triage: z.number().check(z.int(), z.positive()),
+  match: z.number().check(z.int(), z.positive()),
+  goals: z.number().check(z.int(), z.positive()),
+  noSession: z.number().check(z.int(), z.positive()),
+  closure: z.number().check(z.int(), z.positive()),
+  holdReview: z.number().check(z.int(), z.positive()),
   /** A session flagged for debrief must be debriefed within this. */
-  debrief: z.number().int().positive(),
+  debrief: z.number().check(z.int(), z.positive()),
   /** Warn this long before a referral's consent expires. */
-  consentWarning: z.number().int().positive(),
+  consentWarning: z.number().check(z.int(), z.positive()),
 });
 export type Timers = z.infer<typeof TimersSchema> & Record<TimerName, number>;
 

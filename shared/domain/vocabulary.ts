@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { _isoDate, _isoDateTime } from 'zod/v4/core';
 import { PROGRAM_TIME_ZONE } from './roles.ts';
 
 /**
@@ -34,53 +35,61 @@ export function strictObject<Shape extends z.core.$ZodLooseShape>(shape: Shape) 
 
 /** A required, trimmed text of 1..max characters. */
 export const requiredText = (max: number) =>
-  z.string().trim().min(1, 'Required').max(max, `Must be at most ${max} characters`);
+  z
+    .string()
+    .check(z.trim(), z.minLength(1, 'Required'), z.maxLength(max, `Must be at most ${max} characters`));
 
 /** An optional, trimmed text of 1..max characters (omit the field instead of sending an empty string). */
-export const optionalText = (max: number) => requiredText(max).optional();
+export const optionalText = (max: number) => z.optional(requiredText(max));
 
 /** An opaque id of another item (a ULID, or a Cognito `sub` for workers and users). */
 export const IdSchema = z
   .string()
-  .trim()
-  .min(1, 'Required')
-  .max(128, 'Must be at most 128 characters')
-  .regex(/^[A-Za-z0-9_-]+$/, 'Must be an id (letters, digits, - and _)');
+  .check(
+    z.trim(),
+    z.minLength(1, 'Required'),
+    z.maxLength(128, 'Must be at most 128 characters'),
+    z.regex(/^[A-Za-z0-9_-]+$/, 'Must be an id (letters, digits, - and _)'),
+  );
 
-export const EmailSchema = z
-  .string()
-  .trim()
-  .max(254, 'Must be at most 254 characters')
-  .pipe(z.email({ error: 'Must be an email address' }));
+export const EmailSchema = z.pipe(
+  z.string().check(z.trim(), z.maxLength(254, 'Must be at most 254 characters')),
+  z.email({ error: 'Must be an email address' }),
+);
 
 const PHONE_PATTERN = /^\+?[0-9(][0-9 ().-]{5,19}(\s*(x|ext\.?)\s*[0-9]{1,6})?$/i;
 
 /** A North American or international phone number (7 to 15 digits), optionally with an extension. */
-export const PhoneSchema = z
-  .string()
-  .trim()
-  .max(30, 'Must be at most 30 characters')
-  .regex(PHONE_PATTERN, 'Must be a phone number')
+export const PhoneSchema = z.string().check(
+  z.trim(),
+  z.maxLength(30, 'Must be at most 30 characters'),
+  z.regex(PHONE_PATTERN, 'Must be a phone number'),
   // Zod runs this even when the pattern failed; only count digits of something phone-shaped (one issue).
-  .refine(
+  z.refine(
     (phone) => {
       if (!PHONE_PATTERN.test(phone)) return true;
       const digits = phone.replace(/(x|ext\.?).*$/i, '').replace(/[^0-9]/g, '').length;
       return digits >= 7 && digits <= 15;
     },
     { error: 'Must be a phone number' },
-  );
+  ),
+);
 
 /** A language by name or code, free text ('English', 'Cantonese', 'Punjabi', 'ASL'). */
 export const LanguageSchema = z
   .string()
-  .trim()
-  .min(2, 'Must be at least 2 characters')
-  .max(40, 'Must be at most 40 characters');
+  .check(
+    z.trim(),
+    z.minLength(2, 'Must be at least 2 characters'),
+    z.maxLength(40, 'Must be at most 40 characters'),
+  );
 export type Language = z.infer<typeof LanguageSchema>;
 
+// `z.iso.date()` and `z.iso.datetime()` made the core way: reading `z.iso.x` (a namespace inside a namespace)
+// keeps all of `z.iso` (time, duration) in every bundle.
+
 /** A calendar date `YYYY-MM-DD` that exists (no 2023-02-29). */
-export const IsoDateSchema = z.iso.date({ error: 'Must be a calendar date as YYYY-MM-DD' });
+export const IsoDateSchema = _isoDate(z.ZodMiniISODate, { error: 'Must be a calendar date as YYYY-MM-DD' });
 export type IsoDate = z.infer<typeof IsoDateSchema>;
 
 /**
@@ -90,7 +99,9 @@ export type IsoDate = z.infer<typeof IsoDateSchema>;
 export const isIsoDate = (value: unknown): value is IsoDate => IsoDateSchema.safeParse(value).success;
 
 /** An ISO-8601 UTC timestamp (`2025-01-31T17:00:00.000Z`). */
-export const IsoDateTimeSchema = z.iso.datetime({ error: 'Must be an ISO-8601 UTC timestamp' });
+export const IsoDateTimeSchema = _isoDateTime(z.ZodMiniISODateTime, {
+  error: 'Must be an ISO-8601 UTC timestamp',
+});
 export type IsoDateTime = z.infer<typeof IsoDateTimeSchema>;
 
 const programDateFormat = new Intl.DateTimeFormat('en-CA', {
@@ -116,11 +127,10 @@ export function yearsBetween(from: IsoDate, on: IsoDate): number {
 }
 
 /** A calendar date no later than today in the program's time zone. */
-export const PastOrTodayDateSchema = IsoDateSchema.refine(
-  (date) => !isIsoDate(date) || date <= todayInProgramZone(),
-  {
+export const PastOrTodayDateSchema = IsoDateSchema.check(
+  z.refine((date) => !isIsoDate(date) || date <= todayInProgramZone(), {
     error: 'Must not be in the future',
-  },
+  }),
 );
 
 // ---------------------------------------------------------------------------------------------------------
@@ -253,12 +263,12 @@ export const AvailabilitySlotSchema = strictObject({ day: WeekdaySchema, part: D
 export type AvailabilitySlot = z.infer<typeof AvailabilitySlotSchema>;
 
 /** A week's slots, each at most once. */
-export const AvailabilitySchema = z
-  .array(AvailabilitySlotSchema)
-  .max(WEEKDAYS.length * DAY_PARTS.length, 'Too many time slots')
-  .refine((slots) => new Set(slots.map((s) => `${s.day}-${s.part}`)).size === slots.length, {
+export const AvailabilitySchema = z.array(AvailabilitySlotSchema).check(
+  z.maxLength(WEEKDAYS.length * DAY_PARTS.length, 'Too many time slots'),
+  z.refine((slots) => new Set(slots.map((s) => `${s.day}-${s.part}`)).size === slots.length, {
     error: 'Each time slot may appear only once',
-  });
+  }),
+);
 
 export const TRAINING_MODULES = [
   'PEER_CORE',
@@ -285,13 +295,13 @@ export const ConsentScopeSchema = z.enum(CONSENT_SCOPES);
 export type ConsentScope = z.infer<typeof ConsentScopeSchema>;
 
 /** An array without repeated values (enums, languages compared case-insensitively). */
-export function uniqueArray<T extends z.ZodType<string>>(item: T, max: number) {
-  return z
-    .array(item)
-    .max(max, `At most ${max} entries`)
-    .refine((values) => new Set(values.map((v) => v.toLowerCase())).size === values.length, {
+export function uniqueArray<T extends z.ZodMiniType<string>>(item: T, max: number) {
+  return z.array(item).check(
+    z.maxLength(max, `At most ${max} entries`),
+    z.refine((values) => new Set(values.map((v) => v.toLowerCase())).size === values.length, {
       error: 'Each value may appear only once',
-    });
+    }),
+  );
 }
 
 const programWallClock = new Intl.DateTimeFormat('en-CA', {

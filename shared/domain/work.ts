@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import {
   ClosureReasonSchema,
   ConcernCategorySchema,
@@ -30,9 +30,11 @@ export const BASELINE_RATING = -1;
 
 export const GoalRatingValueSchema = z
   .number()
-  .int('Must be a whole number')
-  .min(MIN_RATING, `Must be from ${MIN_RATING} to ${MAX_RATING}`)
-  .max(MAX_RATING, `Must be from ${MIN_RATING} to ${MAX_RATING}`);
+  .check(
+    z.int('Must be a whole number'),
+    z.gte(MIN_RATING, `Must be from ${MIN_RATING} to ${MAX_RATING}`),
+    z.lte(MAX_RATING, `Must be from ${MIN_RATING} to ${MAX_RATING}`),
+  );
 
 /** A goal as the worker and client write it together, in the client's words. */
 export const GoalInputSchema = strictObject({
@@ -42,7 +44,9 @@ export const GoalInputSchema = strictObject({
 export type GoalInput = z.infer<typeof GoalInputSchema>;
 
 export const GoalsInputSchema = strictObject({
-  goals: z.array(GoalInputSchema).min(1, 'At least one goal').max(10, 'At most 10 goals'),
+  goals: z
+    .array(GoalInputSchema)
+    .check(z.minLength(1, 'At least one goal'), z.maxLength(10, 'At most 10 goals')),
 });
 export type GoalsInput = z.infer<typeof GoalsInputSchema>;
 
@@ -88,9 +92,11 @@ const sessionFields = {
   /** Paid minutes, travel included. */
   minutes: z
     .number()
-    .int('Must be a whole number')
-    .min(1, 'Must be at least 1')
-    .max(MAX_SESSION_MINUTES, `Must be at most ${MAX_SESSION_MINUTES}`),
+    .check(
+      z.int('Must be a whole number'),
+      z.gte(1, 'Must be at least 1'),
+      z.lte(MAX_SESSION_MINUTES, `Must be at most ${MAX_SESSION_MINUTES}`),
+    ),
   note: optionalText(4000),
   /** The worker wants a supervision debrief about this session. */
   debriefNeeded: z.boolean(),
@@ -98,21 +104,23 @@ const sessionFields = {
 
 export const SessionInputSchema = strictObject({
   ...sessionFields,
-  debriefNeeded: sessionFields.debriefNeeded.default(false),
+  debriefNeeded: z._default(sessionFields.debriefNeeded, false),
 });
 export type SessionInput = z.infer<typeof SessionInputSchema>;
 
 /** A session correction: any fields, `version` as read. Nothing defaults, so omitted fields stay. */
 export const SessionPatchSchema = strictObject({
-  date: sessionFields.date.optional(),
-  mode: sessionFields.mode.optional(),
-  minutes: sessionFields.minutes.optional(),
+  date: z.optional(sessionFields.date),
+  mode: z.optional(sessionFields.mode),
+  minutes: z.optional(sessionFields.minutes),
   note: sessionFields.note,
-  debriefNeeded: sessionFields.debriefNeeded.optional(),
-  version: z.number().int('Must be a whole number').min(1, 'Must be at least 1'),
-}).refine((patch) => Object.keys(patch).some((key) => key !== 'version'), {
-  error: 'Nothing to change: send at least one field',
-});
+  debriefNeeded: z.optional(sessionFields.debriefNeeded),
+  version: z.number().check(z.int('Must be a whole number'), z.gte(1, 'Must be at least 1')),
+}).check(
+  z.refine((patch) => Object.keys(patch).some((key) => key !== 'version'), {
+    error: 'Nothing to change: send at least one field',
+  }),
+);
 export type SessionPatch = z.infer<typeof SessionPatchSchema>;
 
 export interface Session {

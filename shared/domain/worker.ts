@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { ProgramRegion } from './roles.ts';
 import {
   AvailabilitySchema,
@@ -26,12 +26,11 @@ const workerFields = {
   phone: PhoneSchema,
   gender: GenderSchema,
   pronouns: optionalText(40),
-  languages: uniqueArray(LanguageSchema, 10).min(1, 'At least one language'),
+  languages: uniqueArray(LanguageSchema, 10).check(z.minLength(1, 'At least one language')),
   culturalBackground: uniqueArray(requiredText(80), 10),
   /** Their own lived experience, or as a family carer (`FAMILY_CARER`). */
-  livedExperience: uniqueArray(LivedExperienceAreaSchema, LIVED_EXPERIENCE_AREAS.length).min(
-    1,
-    'At least one lived-experience area',
+  livedExperience: uniqueArray(LivedExperienceAreaSchema, LIVED_EXPERIENCE_AREAS.length).check(
+    z.minLength(1, 'At least one lived-experience area'),
   ),
   /** Neighbourhoods the worker can meet clients in. */
   neighbourhoods: uniqueArray(requiredText(80), 30),
@@ -41,9 +40,11 @@ const workerFields = {
   /** Lowering it below the current caseload is allowed: it only blocks new matches. */
   maxCaseload: z
     .number()
-    .int('Must be a whole number')
-    .min(0, 'Must be at least 0')
-    .max(MAX_CASELOAD_LIMIT, `Must be at most ${MAX_CASELOAD_LIMIT}`),
+    .check(
+      z.int('Must be a whole number'),
+      z.gte(0, 'Must be at least 0'),
+      z.lte(MAX_CASELOAD_LIMIT, `Must be at most ${MAX_CASELOAD_LIMIT}`),
+    ),
   active: z.boolean(),
   /** A short introduction a client may read. */
   bio: optionalText(500),
@@ -51,12 +52,12 @@ const workerFields = {
 
 export const WorkerInputSchema = strictObject({
   ...workerFields,
-  culturalBackground: workerFields.culturalBackground.default([]),
-  neighbourhoods: workerFields.neighbourhoods.default([]),
-  availability: workerFields.availability.default([]),
-  interests: workerFields.interests.default([]),
-  trainingCompleted: workerFields.trainingCompleted.default([]),
-  active: workerFields.active.default(true),
+  culturalBackground: z._default(workerFields.culturalBackground, []),
+  neighbourhoods: z._default(workerFields.neighbourhoods, []),
+  availability: z._default(workerFields.availability, []),
+  interests: z._default(workerFields.interests, []),
+  trainingCompleted: z._default(workerFields.trainingCompleted, []),
+  active: z._default(workerFields.active, true),
 });
 export type WorkerInput = z.infer<typeof WorkerInputSchema>;
 /** The form as sent (defaults not yet applied). */
@@ -64,26 +65,28 @@ export type WorkerForm = z.input<typeof WorkerInputSchema>;
 
 /** A profile correction: any fields, `version` as read. Nothing defaults, so omitted fields stay. */
 export const WorkerPatchSchema = strictObject({
-  firstName: workerFields.firstName.optional(),
-  lastName: workerFields.lastName.optional(),
-  email: workerFields.email.optional(),
-  phone: workerFields.phone.optional(),
-  gender: workerFields.gender.optional(),
+  firstName: z.optional(workerFields.firstName),
+  lastName: z.optional(workerFields.lastName),
+  email: z.optional(workerFields.email),
+  phone: z.optional(workerFields.phone),
+  gender: z.optional(workerFields.gender),
   pronouns: workerFields.pronouns,
-  languages: workerFields.languages.optional(),
-  culturalBackground: workerFields.culturalBackground.optional(),
-  livedExperience: workerFields.livedExperience.optional(),
-  neighbourhoods: workerFields.neighbourhoods.optional(),
-  availability: workerFields.availability.optional(),
-  interests: workerFields.interests.optional(),
-  trainingCompleted: workerFields.trainingCompleted.optional(),
-  maxCaseload: workerFields.maxCaseload.optional(),
-  active: workerFields.active.optional(),
+  languages: z.optional(workerFields.languages),
+  culturalBackground: z.optional(workerFields.culturalBackground),
+  livedExperience: z.optional(workerFields.livedExperience),
+  neighbourhoods: z.optional(workerFields.neighbourhoods),
+  availability: z.optional(workerFields.availability),
+  interests: z.optional(workerFields.interests),
+  trainingCompleted: z.optional(workerFields.trainingCompleted),
+  maxCaseload: z.optional(workerFields.maxCaseload),
+  active: z.optional(workerFields.active),
   bio: workerFields.bio,
-  version: z.number().int('Must be a whole number').min(1, 'Must be at least 1'),
-}).refine((patch) => Object.keys(patch).some((key) => key !== 'version'), {
-  error: 'Nothing to change: send at least one field',
-});
+  version: z.number().check(z.int('Must be a whole number'), z.gte(1, 'Must be at least 1')),
+}).check(
+  z.refine((patch) => Object.keys(patch).some((key) => key !== 'version'), {
+    error: 'Nothing to change: send at least one field',
+  }),
+);
 export type WorkerPatch = z.infer<typeof WorkerPatchSchema>;
 
 /** Fields of a worker's profile a correction can name (for the audit event). */

@@ -1,4 +1,3 @@
-import { createLogger, type Logger } from './logger.ts';
 import {
   CapacityExceededError,
   ConcurrentUpdateError,
@@ -8,6 +7,7 @@ import {
 } from '#data/errors.ts';
 import { NETWORK_CODES, UNAVAILABLE_NAMES as STORE_UNAVAILABLE_NAMES } from '#data/failures.ts';
 import { DomainValidationError, IllegalTransitionError } from '#domain/errors.ts';
+import { createLogger, type Logger } from './logger.ts';
 
 /**
  * HTTP errors and the ONE place that turns any error into a response.

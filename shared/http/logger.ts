@@ -35,7 +35,8 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-  const threshold = RANK[options.level ?? levelFrom(process.env.LOG_LEVEL ?? process.env.AWS_LAMBDA_LOG_LEVEL)];
+  const threshold =
+    RANK[options.level ?? levelFrom(process.env.LOG_LEVEL ?? process.env.AWS_LAMBDA_LOG_LEVEL)];
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const log = (level: LogLevel) => (message: string, fields?: LogFields) => {
     if (RANK[level] < threshold) return;

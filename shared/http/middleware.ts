@@ -8,7 +8,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { ProgramRegion, Role } from '#domain/roles.ts';
 import { authorize, type Caller, isProgramRegion } from './auth.ts';
 import {
@@ -39,12 +39,14 @@ export type LambdaHandler = (
   context?: Partial<Context>,
 ) => Promise<ApiResponse>;
 
-type Out<S> = S extends z.ZodType ? z.output<S> : never;
+type Out<S> = S extends z.ZodMiniType ? z.output<S> : never;
 type RawParams = Record<string, string | undefined>;
 
-export type BodyOf<R> = R extends { request: { body: infer S extends z.ZodType } } ? Out<S> : undefined;
-export type QueryOf<R> = R extends { request: { query: infer S extends z.ZodType } } ? Out<S> : RawParams;
-export type ParamsOf<R> = R extends { request: { params: infer S extends z.ZodType } } ? Out<S> : RawParams;
+export type BodyOf<R> = R extends { request: { body: infer S extends z.ZodMiniType } } ? Out<S> : undefined;
+export type QueryOf<R> = R extends { request: { query: infer S extends z.ZodMiniType } } ? Out<S> : RawParams;
+export type ParamsOf<R> = R extends { request: { params: infer S extends z.ZodMiniType } }
+  ? Out<S>
+  : RawParams;
 
 export interface ApiRequest<R = RouteSpec> {
   caller: Caller;
@@ -153,7 +155,7 @@ function validation(route: RouteSpec): Mw {
     before: (request) => {
       const state = stateOf(request.event);
       const issues: ErrorIssue[] = [];
-      const check = (schema: z.ZodType | undefined, input: unknown, prefix?: string) => {
+      const check = (schema: z.ZodMiniType | undefined, input: unknown, prefix?: string) => {
         if (!schema) return input;
         const result = schema.safeParse(input);
         if (result.success) return result.data;

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { LifecycleEvent } from '#domain/lifecycle.ts';
 import type { Role } from '#domain/roles.ts';
 
@@ -19,10 +19,10 @@ export interface HandlerRef {
 }
 
 export interface RouteRequest {
-  body?: z.ZodType;
-  query?: z.ZodType;
+  body?: z.ZodMiniType;
+  query?: z.ZodMiniType;
   /** Path parameters other than `region` (which the gateway adds and auth checks). */
-  params?: z.ZodType;
+  params?: z.ZodMiniType;
 }
 
 export interface RouteDefinition {
@@ -40,7 +40,7 @@ export interface RouteDefinition {
   tag: string;
   request?: RouteRequest;
   /** Status → body schema; `null` for a response without a body. */
-  responses: Readonly<Record<number, z.ZodType | null>>;
+  responses: Readonly<Record<number, z.ZodMiniType | null>>;
   /** Error statuses this route can answer besides the ones every route can (400/401/403/404/500/503). */
   errors?: readonly number[];
   /** Media type of the success body (default application/json). */

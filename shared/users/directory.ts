@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type ProgramRegion, ProgramRegionSchema, Role, RoleSchema } from '#domain/roles.ts';
 
 /**
@@ -7,20 +7,20 @@ import { type ProgramRegion, ProgramRegionSchema, Role, RoleSchema } from '#doma
  * (infra/local/user-directory.ts). A worker's id is their login's `sub`.
  */
 
-export const NameSchema = z.string().trim().min(1).max(100);
+export const NameSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
 
 /** `POST /users` body: the region comes from the caller's token, never from the body. */
 export const CreateUserBodySchema = z
   .strictObject({
-    email: z.email().max(254),
+    email: z.email().check(z.maxLength(254)),
     givenName: NameSchema,
     familyName: NameSchema,
     role: RoleSchema,
   })
-  .meta({ id: 'CreateUserInput' });
+  .register(z.globalRegistry, { id: 'CreateUserInput' });
 export type CreateUserBody = z.infer<typeof CreateUserBodySchema>;
 
-export const NewUserSchema = CreateUserBodySchema.extend({ region: ProgramRegionSchema });
+export const NewUserSchema = z.extend(CreateUserBodySchema, { region: ProgramRegionSchema });
 export type NewUser = z.infer<typeof NewUserSchema>;
 
 export const DirectoryUserSchema = z
@@ -34,7 +34,7 @@ export const DirectoryUserSchema = z
     enabled: z.boolean(),
     createdAt: z.string(),
   })
-  .meta({ id: 'User' });
+  .register(z.globalRegistry, { id: 'User' });
 export type DirectoryUser = z.infer<typeof DirectoryUserSchema>;
 
 export interface ListUsersQuery {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { PROGRAM_REGIONS } from '#domain/roles.ts';
 import { httpLogger } from '#http/errors.ts';
 import { apiHandler, json } from '#http/middleware.ts';

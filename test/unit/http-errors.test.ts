@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import {
   CapacityExceededError,
   ConcurrentUpdateError,
@@ -31,7 +31,10 @@ afterEach(() => {
 
 describe('toErrorResponse', () => {
   it('maps a zod error to 400 with field paths and never the values sent', () => {
-    const schema = z.object({ name: z.number(), goals: z.array(z.object({ title: z.string().max(3) })) });
+    const schema = z.object({
+      name: z.number(),
+      goals: z.array(z.object({ title: z.string().check(z.maxLength(3)) })),
+    });
     const result = schema.safeParse({ name: CANARY, goals: [{ title: CANARY }] });
     const { statusCode, json, body } = respond(result.error);
     expect(statusCode).toBe(400);
@@ -45,7 +48,7 @@ describe('toErrorResponse', () => {
 
   it('replaces a custom message that would echo the input', () => {
     const schema = z.object({
-      name: z.string().refine(() => false, { error: (iss) => `bad: ${iss.input}` }),
+      name: z.string().check(z.refine(() => false, { error: (iss) => `bad: ${iss.input}` })),
     });
     const input = { name: CANARY };
     const issues = issuesFromZod(schema.safeParse(input).error!.issues, { input });

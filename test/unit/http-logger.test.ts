@@ -40,7 +40,11 @@ describe('http logger', () => {
 
     logger.error('unhandled error', { level: 'DEBUG', service: 'x', message: 'y' });
 
-    expect(parsed()[0]).toMatchObject({ level: 'ERROR', service: 'peerpath-test', message: 'unhandled error' });
+    expect(parsed()[0]).toMatchObject({
+      level: 'ERROR',
+      service: 'peerpath-test',
+      message: 'unhandled error',
+    });
   });
 
   it('reads the threshold from the environment names, INFO when unset or unknown', () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ConcurrentUpdateError } from '#data/errors.ts';
 import { httpLogger } from '#http/errors.ts';
 import {
@@ -22,9 +22,12 @@ const testRoutes = defineRoutes({
     tag: 'Test',
     summary: 'act',
     request: {
-      params: z.object({ id: z.string().regex(/^[A-Z0-9]+$/) }),
-      query: z.object({ limit: z.coerce.number().int().max(100).default(50) }),
-      body: z.strictObject({ name: z.string().max(10), count: z.number().int().default(1) }),
+      params: z.object({ id: z.string().check(z.regex(/^[A-Z0-9]+$/)) }),
+      query: z.object({ limit: z._default(z.coerce.number().check(z.int(), z.lte(100)), 50) }),
+      body: z.strictObject({
+        name: z.string().check(z.maxLength(10)),
+        count: z._default(z.number().check(z.int()), 1),
+      }),
     },
     responses: { 200: z.strictObject({ ok: z.literal(true) }) },
     handler: { file: 'test', export: 'act' },
@@ -45,7 +48,7 @@ const testRoutes = defineRoutes({
     public: true,
     tag: 'Test',
     summary: 'ping',
-    responses: { 200: z.object({ region: z.string().optional() }) },
+    responses: { 200: z.object({ region: z.optional(z.string()) }) },
     handler: { file: 'test', export: 'ping' },
   },
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import {
   applyReferralPatch,
   changedFields,
@@ -123,7 +123,7 @@ function withValue<T>(value: T, path: (string | number)[], replacement: unknown)
   return copy as T;
 }
 
-function issuesOf(schema: z.ZodType, input: unknown): { path: string; message: string }[] {
+function issuesOf(schema: z.ZodMiniType, input: unknown): { path: string; message: string }[] {
   const result = schema.safeParse(input);
   if (result.success) return [];
   return result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
@@ -433,7 +433,7 @@ describe('validation messages never echo input values', () => {
 
   it('keeps a canary out of the messages of every action body', () => {
     // Prepare
-    const cases: [z.ZodType, unknown][] = [
+    const cases: [z.ZodMiniType, unknown][] = [
       [SessionInputSchema, { date: CANARY, mode: CANARY, minutes: CANARY, note: CANARY.repeat(300) }],
       [GoalRatingInputSchema, { rating: CANARY, note: CANARY.repeat(100) }],
       [ClosureInputSchema, { reason: CANARY, summary: CANARY.repeat(200) }],

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { ProgramRegion, Role } from '#domain/roles.ts';
 import { pathParameterNames } from '#http/route.ts';
 import { type RouteId, routes } from '../../functions/routes.ts';
@@ -9,7 +9,7 @@ import { type RouteId, routes } from '../../functions/routes.ts';
  */
 
 type Routes = typeof routes;
-type Schema<T> = T extends z.ZodType ? T : never;
+type Schema<T> = T extends z.ZodMiniType ? T : never;
 
 export type BodyOf<K extends RouteId> = Routes[K] extends { request: { body: infer B } }
   ? z.input<Schema<B>>

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ProgramRegionSchema } from '#domain/roles.ts';
 
 /**
@@ -16,9 +16,9 @@ import { ProgramRegionSchema } from '#domain/roles.ts';
 export const CloudConfigSchema = z.object({
   apiUrl: z.url(),
   region: ProgramRegionSchema,
-  userPoolId: z.string().min(1),
-  userPoolClientId: z.string().min(1),
-  cognitoDomain: z.string().min(1),
+  userPoolId: z.string().check(z.minLength(1)),
+  userPoolClientId: z.string().check(z.minLength(1)),
+  cognitoDomain: z.string().check(z.minLength(1)),
   redirectUri: z.url(),
 });
 export type CloudConfig = z.infer<typeof CloudConfigSchema>;

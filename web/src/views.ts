@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { eventsFrom, type LifecycleEvent } from '#domain/lifecycle.ts';
 import type { Role } from '#domain/roles.ts';
 import type {

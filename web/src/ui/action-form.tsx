@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { isApiError } from '../api.ts';
 import { useDraft } from '../hooks.ts';
 import { friendlyIssues } from '../referral-draft.ts';
@@ -16,7 +16,7 @@ export interface ActionForm<V> {
  * with the API's own schema before sending, and cleared once sent. Field errors from a 400 land beside the
  * fields; anything else is shown as `failure`.
  */
-export function useActionForm<V, S extends z.ZodType>(options: {
+export function useActionForm<V, S extends z.ZodMiniType>(options: {
   draftName: string;
   initial: () => V;
   schema: S;

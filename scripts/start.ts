@@ -35,7 +35,7 @@ const USAGE = `Usage: npm start [-- --data-dir <dir>] [-- --no-demo]
   --data-dir <dir>   where the data, the signing key and the logs live (default .data; env PEERPATH_DATA_DIR)
   --no-demo          do not load the invented demo roster and staff accounts
   PORT=<n>           the gateway's port (default 3000; 0 = any free port; a busy port falls back to a free one)
-  PEERPATH_CACHE_DIR where synthesized state machines are cached (default <data dir>/cache)
+  PEERPATH_CACHE_DIR where synthesized state machines are cached (default node_modules/.cache/peerpath)
 `;
 
 const out = process.stdout.write.bind(process.stdout);

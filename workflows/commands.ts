@@ -54,15 +54,16 @@ export async function applyTransition(
 }
 
 /**
- * Starts a new referral's execution (named by its id) and records it on the referral. Idempotent: once an
- * execution is recorded (the first, or a repair `<id>-r<n>`), starting again changes nothing.
+ * Starts a new referral's execution (named by its id) and records it on the referral: one StartExecution and
+ * one conditional update, no read (the caller passes the referral it just created). Idempotent: a referral
+ * that names an execution is left alone, the start of a running name is a no-op, and an execution recorded
+ * meanwhile (a reconciler's repair) is never overwritten.
  */
 export async function startReferralWorkflow(
   ctx: Pick<WorkflowContext, 'store' | 'workflow'>,
-  referral: Pick<Referral, 'id' | 'region'>,
+  referral: Pick<Referral, 'id' | 'region' | 'executionName'>,
 ): Promise<void> {
-  const current = await getReferral(ctx.store, referral.id);
-  if (current.executionName !== undefined) return;
+  if (referral.executionName !== undefined) return;
   await ctx.workflow.start(referral.id, referral.region, { executionName: referral.id });
-  await recordExecution(ctx.store, referral.id, referral.id);
+  await recordExecution(ctx.store, referral.id, referral.id, { onlyIfUnset: true });
 }

@@ -1,21 +1,15 @@
 import { createHash } from 'node:crypto';
-import { IdempotencyConflictError } from '#data/errors.ts';
-import {
-  beginIdempotent,
-  completeIdempotent,
-  getIdempotencyRecord,
-  type IdempotencyScope,
-  releaseIdempotent,
-} from '#data/idempotency.ts';
+import { IdempotencyConflictError, IdempotencyKeyUsedError } from '#data/errors.ts';
+import type { IdempotencyClaim } from '#data/idempotency.ts';
 import {
   createReferral,
+  getReferral,
   listByReferrer,
   listByWorker,
   listQueue,
   patchReferral,
   type ReferralChanges,
 } from '#data/referrals.ts';
-import type { Store } from '#data/store.ts';
 import { FINAL_STAGES, type Stage } from '#domain/lifecycle.ts';
 import {
   applyReferralPatch,
@@ -25,7 +19,7 @@ import {
 } from '#domain/referral.ts';
 import { Role } from '#domain/roles.ts';
 import type { Caller } from '#http/auth.ts';
-import { ConflictError, HttpError, HttpNotFoundError, ValidationError } from '#http/errors.ts';
+import { ConflictError, HttpNotFoundError, ValidationError } from '#http/errors.ts';
 import {
   type ApiEvent,
   type ApiResult,
@@ -76,21 +70,32 @@ async function startWorkflow(deps: ApiDeps, referral: Referral): Promise<void> {
   }
 }
 
-/** Stores a new referral, starts its workflow and answers 201 with the submitter's view. */
+const created = (caller: Caller, event: ApiEvent, referral: Referral): ApiResult =>
+  json(201, referralView(caller, referral), { location: locationOf(event, referral.id) });
+
+/**
+ * Stores a new referral, starts its workflow and answers 201 with the submitter's view. With an
+ * `Idempotency-Key` claim, a key already used answers as the first request did (its referral, read again),
+ * or 422 when it came with another body.
+ */
 async function submitted(
   caller: Caller,
   deps: ApiDeps,
   event: ApiEvent,
-  details: ReferralInput,
-  previousReferralId?: string,
+  input: { details: ReferralInput; previousReferralId?: string; idempotency?: IdempotencyClaim },
 ): Promise<ApiResult> {
-  const referral = await createReferral(deps.store, {
-    details,
-    referrerSub: caller.sub,
-    ...(previousReferralId ? { previousReferralId } : {}),
-  });
+  let referral: Referral;
+  try {
+    referral = await createReferral(deps.store, { ...input, referrerSub: caller.sub });
+  } catch (error) {
+    if (!(error instanceof IdempotencyKeyUsedError)) throw error;
+    if (error.record.requestHash !== input.idempotency?.requestHash) {
+      throw new IdempotencyConflictError({ cause: error });
+    }
+    return created(caller, event, await getReferral(deps.store, error.record.referralId));
+  }
   await startWorkflow(deps, referral);
-  return json(201, referralView(caller, referral), { location: locationOf(event, referral.id) });
+  return created(caller, event, referral);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -98,10 +103,13 @@ async function submitted(
 // ---------------------------------------------------------------------------------------------------------
 
 const IDEMPOTENCY_KEY = /^[\x21-\x22\x24-\x7e]{1,255}$/;
-/** How long a replay waits for the first request with its key to finish before answering 409. */
-const IN_PROGRESS_WAIT_MS = 10_000;
 
-function idempotencyScope(caller: Caller, headers: Record<string, string | undefined>) {
+/** The caller's key with the hash of this body, or undefined without an `Idempotency-Key` header. */
+function idempotencyClaim(
+  caller: Caller,
+  headers: Record<string, string | undefined>,
+  body: unknown,
+): IdempotencyClaim | undefined {
   const key = headers['idempotency-key'];
   if (key === undefined) return undefined;
   if (!IDEMPOTENCY_KEY.test(key)) {
@@ -109,7 +117,7 @@ function idempotencyScope(caller: Caller, headers: Record<string, string | undef
       { path: 'headers.idempotency-key', message: 'Must be 1 to 255 visible ASCII characters, without #' },
     ]);
   }
-  return { sub: caller.sub, key };
+  return { sub: caller.sub, key, requestHash: requestHash(body) };
 }
 
 /** JSON with sorted keys, so the same body in another key order is the same request. */
@@ -122,63 +130,6 @@ function requestHash(body: unknown): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Waits for the request holding the key: its response, or undefined if it failed and freed the key. */
-async function completionOf(
-  store: Store,
-  scope: IdempotencyScope,
-  hash: string,
-): Promise<ApiResult | undefined> {
-  const deadline = Date.now() + IN_PROGRESS_WAIT_MS;
-  for (let round = 0; Date.now() < deadline; round++) {
-    await sleep(Math.min(20 * 2 ** round, 200));
-    const record = await getIdempotencyRecord(store, scope);
-    if (!record) return undefined;
-    if (record.requestHash !== hash) throw new IdempotencyConflictError();
-    if (record.state === 'COMPLETE') return record.response as ApiResult;
-  }
-  throw new HttpError(409, 'IdempotencyInProgress', 'A request with this Idempotency-Key is in progress', {
-    headers: { 'retry-after': '1' },
-  });
-}
-
-/**
- * Runs `work` once per (caller, key): the first request claims the key and does it; a replay gets the first
- * response (waiting while the first is still running); the same key with another body is 422 (thrown by
- * `beginIdempotent`). A failed first attempt frees the key so the client may retry with it.
- */
-async function once(
-  { store, log }: Pick<ApiDeps, 'store' | 'log'>,
-  scope: IdempotencyScope | undefined,
-  body: unknown,
-  work: () => Promise<ApiResult>,
-): Promise<ApiResult> {
-  if (!scope) return work();
-  const hash = requestHash(body);
-  for (;;) {
-    const begun = await beginIdempotent(store, { ...scope, requestHash: hash });
-    if (begun.state === 'replay') return begun.response as ApiResult;
-    if (begun.state === 'new') break;
-    const first = await completionOf(store, scope, hash);
-    if (first) return first;
-    // The first attempt failed and freed the key: claim it again.
-  }
-  let result: ApiResult;
-  try {
-    result = await work();
-  } catch (error) {
-    await releaseIdempotent(store, scope).catch(() => undefined);
-    throw error;
-  }
-  // The referral exists now: a failure to record the response must not turn its 201 into an error (a retry
-  // after the lock would then create a second referral, flagged as a possible duplicate of this one).
-  await completeIdempotent(store, { ...scope, response: result }).catch((error: unknown) => {
-    log({ msg: 'idempotency record not completed', error: (error as { name?: string }).name ?? 'Error' });
-  });
-  return result;
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Handlers
 // ---------------------------------------------------------------------------------------------------------
@@ -187,10 +138,11 @@ export const submit = apiHandler(routes.submitReferral, async ({ caller, body, h
   if (body.region !== caller.region) {
     throw new ValidationError([{ path: 'region', message: 'Must be the region of this API' }]);
   }
-  const deps = depsFor(caller);
-  const result = await once(deps, idempotencyScope(caller, headers), body, () =>
-    submitted(caller, deps, event, body),
-  );
+  const idempotency = idempotencyClaim(caller, headers, body);
+  const result = await submitted(caller, depsFor(caller), event, {
+    details: body,
+    ...(idempotency ? { idempotency } : {}),
+  });
   logged(caller, routes.submitReferral.id, [result.body as Referral]);
   return result;
 });
@@ -262,7 +214,10 @@ export const rerefer = apiHandler(routes.rereferReferral, async ({ caller, param
     ...applyReferralPatch(previous.details, body),
     region: caller.region,
   });
-  const result = await submitted(caller, depsFor(caller), event, details, previous.id);
+  const result = await submitted(caller, depsFor(caller), event, {
+    details,
+    previousReferralId: previous.id,
+  });
   logged(caller, routes.rereferReferral.id, [result.body as Referral]);
   return result;
 });

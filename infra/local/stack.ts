@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DocumentClientOptions } from '#data/client.ts';
@@ -34,6 +34,17 @@ import { LocalUserDirectory } from './user-directory.ts';
 
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const DEFAULT_DATA_DIR = join(PROJECT_ROOT, '.data');
+/**
+ * Where synthesized state machines are kept by default: a build cache (it depends on the sources, never on
+ * the data), shared by every data directory and warmed by `npm install` (scripts/prepare.ts).
+ */
+export const DEFAULT_WORKFLOW_CACHE_DIR = join(
+  PROJECT_ROOT,
+  'node_modules',
+  '.cache',
+  'peerpath',
+  'workflows',
+);
 export const WEB_DIST_DIR = join(PROJECT_ROOT, 'web', 'dist');
 
 export type StaffRole = 'clinician' | 'coordinator' | 'admin';
@@ -65,7 +76,7 @@ export interface LocalStackOptions {
   tickEveryMs?: number;
   /**
    * Where synthesized workflows are cached, keyed by a hash of everything the synth reads (see
-   * `loadWorkflow`); `false` synthesizes every time. Default `<dataDir>/cache`.
+   * `loadWorkflow`); `false` synthesizes every time. Default `DEFAULT_WORKFLOW_CACHE_DIR` (node_modules/.cache).
    */
   workflowCacheDir?: string | false;
   /** Structured lines from the runner and the handlers (ids and stages only). Default: JSON on stdout. */
@@ -198,6 +209,7 @@ async function workerExists(
 
 const WORKFLOW_ENTRY = join(PROJECT_ROOT, 'workflows', 'asl.ts');
 const CACHE_FORMAT = 'peerpath-workflow-cache-v1';
+const CACHE_ENTRY_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
 const IMPORT_PATTERN =
   /\b(?:import|export)\s[^'";]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|\bimport\s+['"]([^'"]+)['"]/g;
 
@@ -265,10 +277,14 @@ export async function workflowSources(entry = WORKFLOW_ENTRY): Promise<WorkflowS
   return { files: sortedFiles, packages: versions };
 }
 
-/** The cache key of a region's workflow: the sources, the region's configuration, the timers and the CDK env. */
+/**
+ * The cache key of a region's workflow: the sources, the region's configuration (which is where the
+ * stack reads its `PEERPATH_*` settings), the timers and the `CDK_*` environment. Runtime settings such as
+ * the data directory or the port are not part of it: they never change what is synthesized.
+ */
 export function workflowCacheKey(sources: WorkflowSources, region: ProgramRegion, timers: Timers): string {
   const env = Object.entries(process.env)
-    .filter(([name]) => name.startsWith('CDK_') || name.startsWith('PEERPATH_'))
+    .filter(([name]) => name.startsWith('CDK_'))
     .sort(([a], [b]) => a.localeCompare(b));
   return createHash('sha256')
     .update(
@@ -312,8 +328,8 @@ interface CacheEntry {
  * `<cacheDir>/workflow-<region>-<key>.json`, the key hashing every source file the synth imports (the
  * import closure of `workflows/asl.ts`: the stack, the workflow definition, the domain), the installed
  * versions of the packages it imports (aws-cdk-lib…), the region's configuration, the timers, and the
- * `CDK_*`/`PEERPATH_*` environment. Any change to those synthesizes again, so the runner always executes
- * the ASL the stack synthesizes today.
+ * `CDK_*` environment. Any change to those synthesizes again, so the runner always executes the ASL the
+ * stack synthesizes today. Entries of other keys (other timers, older sources) are pruned after a week.
  */
 export async function loadWorkflow(
   region: ProgramRegion,
@@ -344,11 +360,15 @@ export async function loadWorkflow(
   const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   await writeFile(temp, JSON.stringify(entry));
   await rename(temp, file);
-  // Older entries for this region are dead weight now.
+  // Entries not written for a week are dead weight (several keys live side by side: tests shorten timers).
+  const staleBefore = Date.now() - CACHE_ENTRY_MAX_AGE_MS;
   for (const name of await readdir(cacheDir)) {
-    if (name.startsWith(prefix) && name.endsWith('.json') && join(cacheDir, name) !== file) {
-      await unlink(join(cacheDir, name)).catch(() => undefined);
-    }
+    if (!name.startsWith(prefix) || !name.endsWith('.json') || join(cacheDir, name) === file) continue;
+    const written = await stat(join(cacheDir, name)).then(
+      (s) => s.mtimeMs,
+      () => Date.now(),
+    );
+    if (written < staleBefore) await unlink(join(cacheDir, name)).catch(() => undefined);
   }
   return workflow;
 }
@@ -376,7 +396,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const regions = options.regions ?? PROGRAM_REGIONS;
   const demoOn = options.demo ?? true;
   const log = options.log ?? ((entry: Record<string, unknown>) => console.log(JSON.stringify(entry)));
-  const cacheDir = options.workflowCacheDir ?? join(dataDir, 'cache');
+  const cacheDir = options.workflowCacheDir ?? DEFAULT_WORKFLOW_CACHE_DIR;
   const cleanups: (() => Promise<void>)[] = [];
   let dynamo: DynamoDbLocal | undefined;
   let uninstallDeps: (() => void) | undefined;

@@ -3,6 +3,8 @@
  * NotFoundError 404, ConcurrentUpdateError 409, CapacityExceededError 409, IdempotencyConflictError 422,
  * StoreUnavailableError 503. Messages carry ids, stages and attribute names only, never values.
  */
+import type { IdempotencyRecord } from './idempotency.ts';
+
 export { DomainValidationError, IllegalTransitionError } from '#domain/errors.ts';
 
 export class StoreError extends Error {
@@ -59,6 +61,19 @@ export class WorkerUnavailableError extends CapacityExceededError {
 export class IdempotencyConflictError extends StoreError {
   constructor(options?: { cause?: unknown }) {
     super('The idempotency key was already used with a different request', options);
+  }
+}
+
+/**
+ * The `Idempotency-Key` was claimed already (by an earlier or a concurrent request that committed): not a
+ * failure of the request, which the caller answers from `record` (a replay, or a 422 for another body).
+ */
+export class IdempotencyKeyUsedError extends StoreError {
+  constructor(
+    readonly record: IdempotencyRecord,
+    options?: { cause?: unknown },
+  ) {
+    super('The idempotency key was already used', options);
   }
 }
 

@@ -304,6 +304,6 @@ export const ACCESS_PATTERNS: readonly AccessPattern[] = [
   {
     name: 'idempotency record',
     operation: 'GetItem',
-    key: 'pk = IDEMPOTENCY#<r>#<sub>#<key>, sk = IDEMPOTENCY (begin: a conditional PutItem returning ALL_OLD)',
+    key: 'pk = IDEMPOTENCY#<r>#<sub>#<key>, sk = IDEMPOTENCY (claimed by a conditional Put in the create transaction, ALL_OLD on refusal)',
   },
 ];

@@ -48,6 +48,7 @@ import {
 import {
   CapacityExceededError,
   ConcurrentUpdateError,
+  IdempotencyKeyUsedError,
   NotFoundError,
   WorkerUnavailableError,
 } from './errors.ts';
@@ -55,6 +56,7 @@ import { type Actor, type AuditEvent, auditEventItem, toAuditEvent } from './eve
 import type { CancellationReason } from './failures.ts';
 import { appliedIf, conditionFailedItem, isConditionalCheckFailed, storeCall } from './failures.ts';
 import { newGoalItems, toGoal } from './goals.ts';
+import { type IdempotencyClaim, idempotencyClaimItem, toIdempotencyRecord } from './idempotency.ts';
 import { IndexKeys, type ItemKey, ItemType, Keys, SK } from './keys.ts';
 import { toSession } from './sessions.ts';
 import type { Store } from './store.ts';
@@ -120,16 +122,46 @@ function openIdsOf(pointer: Record<string, unknown> | undefined): string[] {
 }
 
 /**
- * The write that adds `referralId` to the client pointer: conditioned on the version read (or on absence),
- * so two submissions for the same client at once cannot both miss each other.
+ * The write that adds `referralId` to the client pointer. With the pointer as read (or known absent) it is
+ * conditioned on that version (or on absence), so two submissions for the same client at once cannot both
+ * miss each other. Unread (`UNREAD`, a submission's first attempt) it is conditioned on the pointer holding
+ * no open referral — the usual case, which then needs no read first; when the client has one, the condition
+ * fails and the cancellation reason carries the pointer for the next attempt.
  */
 function pointerAdd(
   store: Store,
   key: ItemKey,
-  pointer: Record<string, unknown> | undefined,
+  pointer: Record<string, unknown> | undefined | typeof UNREAD,
   referralId: string,
 ): TxItem {
   const now = iso(store.now());
+  if (pointer === UNREAD) {
+    // An Update (not a Put) so the version only ever grows: a concurrent writer holding an older read of
+    // this pointer can never see its version again.
+    return {
+      Update: {
+        TableName: store.tableName,
+        Key: { pk: key.pk, sk: key.sk },
+        UpdateExpression:
+          'SET #type = :type, #createdAt = if_not_exists(#createdAt, :now), #updatedAt = :now ADD #ids :ids, #version :one',
+        ConditionExpression: 'attribute_not_exists(#ids)',
+        ExpressionAttributeNames: {
+          '#type': 'type',
+          '#createdAt': 'createdAt',
+          '#updatedAt': 'updatedAt',
+          '#ids': 'referralIds',
+          '#version': 'version',
+        },
+        ExpressionAttributeValues: {
+          ':type': ItemType.CLIENT_POINTER,
+          ':now': now,
+          ':ids': new Set([referralId]),
+          ':one': 1,
+        },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    };
+  }
   if (!pointer) {
     return tx.put(
       store,
@@ -176,6 +208,8 @@ export interface CreateReferralInput {
   previousReferralId?: string;
   /** A caller-chosen ULID (e.g. for an idempotent retry); new by default. */
   id?: string;
+  /** Claim this `Idempotency-Key` in the same transaction (see shared/data/idempotency.ts). */
+  idempotency?: IdempotencyClaim;
 }
 
 /**
@@ -229,13 +263,20 @@ export function newReferralItems(
   return { referral, item, event };
 }
 
+/** The client pointer has not been read (a submission's first, optimistic attempt). */
+const UNREAD = Symbol('unread');
+
 /**
  * Stores a new referral in REFERRED (version 1) with its SUBMITTED audit event and its place in the client
  * pointer, in one transaction. If the same client already has an open referral in the region, the new one is
  * stored (not refused) with `possibleDuplicateOf` = the oldest open one.
+ *
+ * One request in the usual case (no open referral for the client): the pointer is not read first; see
+ * `pointerAdd`. With `idempotency`, the key is claimed in the same transaction; if it was claimed already,
+ * nothing is written and `IdempotencyKeyUsedError` carries the record.
  */
 export async function createReferral(store: Store, input: CreateReferralInput): Promise<Referral> {
-  const { details } = input;
+  const { details, idempotency } = input;
   if (details.region !== store.region) {
     throw new DomainValidationError('The referral is for another region', [
       { path: 'region', message: 'Must be the region of this API' },
@@ -243,9 +284,9 @@ export async function createReferral(store: Store, input: CreateReferralInput): 
   }
   const id = input.id ?? newId(store);
   const pointerKey = Keys.clientPointer(store.region, clientMatchKey(details));
+  let pointer: Record<string, unknown> | undefined | typeof UNREAD = UNREAD;
   return withRetries('Referral', id, async () => {
-    const pointer = await getItem(store, pointerKey);
-    const duplicateOf = openIdsOf(pointer).find((other) => other !== id);
+    const duplicateOf = pointer === UNREAD ? undefined : openIdsOf(pointer).find((other) => other !== id);
     const { referral, item, event } = newReferralItems(store, {
       ...input,
       id,
@@ -255,13 +296,24 @@ export async function createReferral(store: Store, input: CreateReferralInput): 
       tx.put(store, item, cond.notExists()),
       tx.put(store, event),
       pointerAdd(store, pointerKey, pointer, id),
+      ...(idempotency ? [idempotencyClaimItem(store, idempotency, id)] : []),
     ]);
     if (outcome.ok) return referral;
-    if (hasConflict(outcome.reasons)) return RETRY;
-    const [ref, , ptr] = outcome.reasons;
+    const [ref, , ptr, claim] = outcome.reasons;
+    if (claim?.code === 'ConditionalCheckFailed' && claim.item) {
+      throw new IdempotencyKeyUsedError(toIdempotencyRecord(claim.item), { cause: outcome.error });
+    }
     if (ref?.code === 'ConditionalCheckFailed')
       throw new ConcurrentUpdateError('Referral', id, { cause: outcome.error });
-    if (ptr?.code === 'ConditionalCheckFailed') return RETRY;
+    if (ptr?.code === 'ConditionalCheckFailed') {
+      // The pointer as it is now (ALL_OLD), or absent: the next attempt writes against it.
+      pointer = ptr.item;
+      return RETRY;
+    }
+    if (hasConflict(outcome.reasons)) {
+      pointer = UNREAD;
+      return RETRY;
+    }
     throw outcome.error;
   });
 }
@@ -949,12 +1001,16 @@ export async function storeWaitToken(
   );
 }
 
-/** Records which execution drives the referral now (`<id>` or `<id>-r<n>` after a repair). */
+/**
+ * Records which execution drives the referral now (`<id>` or `<id>-r<n>` after a repair). With
+ * `onlyIfUnset` (a first start) an execution recorded meanwhile (a repair) is kept: returns false then.
+ */
 export async function recordExecution(
   store: Store,
   referralId: string,
   executionName: string,
-): Promise<void> {
+  options: { onlyIfUnset?: boolean } = {},
+): Promise<boolean> {
   try {
     await storeCall(() =>
       store.doc.send(
@@ -962,16 +1018,19 @@ export async function recordExecution(
           TableName: store.tableName,
           Key: Keys.referral(referralId),
           UpdateExpression: 'SET executionName = :name',
-          ConditionExpression: 'attribute_exists(pk)',
+          ConditionExpression: options.onlyIfUnset
+            ? 'attribute_exists(pk) AND attribute_not_exists(executionName)'
+            : 'attribute_exists(pk)',
           ExpressionAttributeValues: { ':name': executionName },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       ),
     );
+    return true;
   } catch (error) {
-    if (isConditionalCheckFailed(error) && !conditionFailedItem(error)) {
-      throw new NotFoundError('Referral', referralId, { cause: error });
-    }
+    if (!isConditionalCheckFailed(error)) throw error;
+    if (!conditionFailedItem(error)) throw new NotFoundError('Referral', referralId, { cause: error });
+    if (options.onlyIfUnset) return false;
     throw error;
   }
 }

@@ -4,9 +4,10 @@ import { getItem } from '#data/common.ts';
 import { getDebrief, listDebriefs, markDebriefDone } from '#data/debriefs.ts';
 import { listEvents } from '#data/events.ts';
 import { getGoal, listGoals } from '#data/goals.ts';
-import { beginIdempotent, getIdempotencyRecord } from '#data/idempotency.ts';
+import { getIdempotencyRecord } from '#data/idempotency.ts';
 import { ACCESS_PATTERNS, type AccessPatternName, Audience, Keys } from '#data/keys.ts';
 import {
+  createReferral,
   getReferral,
   getReferralDetails,
   listByReferrer,
@@ -186,9 +187,14 @@ const exercises: Record<AccessPatternName, () => Promise<void>> = {
     expect(page.items.map((d) => d.id).sort()).toEqual([sessionId, other.id].sort());
   },
   'idempotency record': async () => {
-    const scope = { sub: actors.clinician.sub, key: 'key-1' };
-    expect(await beginIdempotent(store, { ...scope, requestHash: 'h1' })).toEqual({ state: 'new' });
-    expect((await getIdempotencyRecord(store, scope))?.state).toBe('IN_PROGRESS');
+    const claim = { sub: actors.clinician.sub, key: 'key-1', requestHash: 'h1' };
+    const referral = await createReferral(store, {
+      details: referralInput(),
+      referrerSub: actors.clinician.sub,
+      idempotency: claim,
+    });
+    store.requests.length = 0;
+    expect((await getIdempotencyRecord(store, claim))?.referralId).toBe(referral.id);
   },
 };
 

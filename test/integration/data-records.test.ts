@@ -10,21 +10,22 @@ import {
 import {
   ConcurrentUpdateError,
   DomainValidationError,
-  IdempotencyConflictError,
+  IdempotencyKeyUsedError,
   IllegalTransitionError,
   NotFoundError,
   StoreUnavailableError,
 } from '#data/errors.ts';
 import { listEvents } from '#data/events.ts';
 import { addGoals, getGoal, listGoals, rateGoal } from '#data/goals.ts';
-import {
-  beginIdempotent,
-  completeIdempotent,
-  getIdempotencyRecord,
-  releaseIdempotent,
-} from '#data/idempotency.ts';
+import { getIdempotencyRecord } from '#data/idempotency.ts';
 import { Audience } from '#data/keys.ts';
-import { getReferral, listConsentExpiring, markConsentAlerted } from '#data/referrals.ts';
+import {
+  createReferral,
+  getReferral,
+  listByReferrer,
+  listConsentExpiring,
+  markConsentAlerted,
+} from '#data/referrals.ts';
 import { getSession, logSession, minutesByWorkerMonth, patchSession } from '#data/sessions.ts';
 import { createStore } from '#data/store.ts';
 import { Stage } from '#domain/lifecycle.ts';
@@ -47,53 +48,84 @@ beforeEach(async () => {
 });
 
 describe('idempotency records', () => {
-  const scope = { sub: actors.clinician.sub, key: 'submit-7f3a' };
+  const claim = { sub: actors.clinician.sub, key: 'submit-7f3a', requestHash: 'hash-a' };
+  const submit = (overrides: { sub?: string; requestHash?: string; details?: unknown } = {}) =>
+    createReferral(store, {
+      details: (overrides.details ?? referralInput()) as ReturnType<typeof referralInput>,
+      referrerSub: overrides.sub ?? actors.clinician.sub,
+      idempotency: { ...claim, ...overrides },
+    });
+  const referralsOf = async (sub: string) => (await listByReferrer(store, sub, { limit: 100 })).items;
 
-  it('gives exactly one of 20 concurrent callers with the same key "new"', async () => {
-    const results = await Promise.all(
-      Array.from({ length: 20 }, () => beginIdempotent(store, { ...scope, requestHash: 'hash-a' })),
-    );
+  it('creates one referral from 20 concurrent submissions with one key; the others learn its id', async () => {
+    // Act
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => submit()));
 
-    expect(results.filter((r) => r.state === 'new')).toHaveLength(1);
-    expect(results.filter((r) => r.state === 'in-progress')).toHaveLength(19);
+    // Assess
+    const created = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    expect(created).toHaveLength(1);
+    expect(refused).toHaveLength(19);
+    for (const error of refused) {
+      expect(error).toBeInstanceOf(IdempotencyKeyUsedError);
+      expect((error as IdempotencyKeyUsedError).record).toMatchObject({
+        referralId: created[0]?.id,
+        requestHash: 'hash-a',
+      });
+    }
+    expect(await referralsOf(actors.clinician.sub)).toHaveLength(1);
   });
 
-  it('replays the stored response once complete, and refuses the key with another request', async () => {
-    await beginIdempotent(store, { ...scope, requestHash: 'hash-a' });
-    await completeIdempotent(store, { ...scope, response: { statusCode: 201, body: { id: 'R1' } } });
+  it('writes nothing when the key was used, whatever the body, and keeps ids and the hash only', async () => {
+    // Prepare
+    const first = await submit();
 
-    const replay = await beginIdempotent(store, { ...scope, requestHash: 'hash-a' });
+    // Act
+    const again = await submit({ requestHash: 'hash-b' }).catch((error: unknown) => error);
 
-    expect(replay).toEqual({ state: 'replay', response: { statusCode: 201, body: { id: 'R1' } } });
-    await expect(beginIdempotent(store, { ...scope, requestHash: 'hash-b' })).rejects.toBeInstanceOf(
-      IdempotencyConflictError,
-    );
+    // Assess
+    expect(again).toBeInstanceOf(IdempotencyKeyUsedError);
+    expect((again as IdempotencyKeyUsedError).record).toMatchObject({
+      referralId: first.id,
+      requestHash: 'hash-a',
+    });
+    expect(await referralsOf(actors.clinician.sub)).toHaveLength(1);
+    const record = await getIdempotencyRecord(store, claim);
+    expect(Object.keys(record ?? {}).sort()).toEqual(['createdAt', 'expiresAt', 'referralId', 'requestHash']);
+    expect(JSON.stringify(record)).not.toContain(first.details.client.givenName);
   });
 
-  it('scopes keys by caller and expires records after 24 hours', async () => {
+  it('scopes keys by caller and frees a key after 24 hours', async () => {
+    // Prepare
     const now = new Date('2025-03-01T12:00:00.000Z');
     store.setNow(now);
-    await beginIdempotent(store, { ...scope, requestHash: 'hash-a' });
+    await submit();
 
-    const otherCaller = await beginIdempotent(store, {
-      sub: 'clinician-2',
-      key: scope.key,
-      requestHash: 'hash-z',
-    });
-    const record = await getIdempotencyRecord(store, scope);
-
-    expect(otherCaller).toEqual({ state: 'new' });
-    expect(record?.expiresAt).toBe(now.getTime() / 1000 + 24 * 3600);
+    // Act
+    const otherCaller = await submit({ sub: 'clinician-2' });
+    const record = await getIdempotencyRecord(store, claim);
     store.setNow(new Date(now.getTime() + 25 * 3600 * 1000));
-    expect(await beginIdempotent(store, { ...scope, requestHash: 'hash-b' })).toEqual({ state: 'new' });
+    const expired = await getIdempotencyRecord(store, claim);
+    const afterADay = await submit({ requestHash: 'hash-b' });
+
+    // Assess
+    expect(otherCaller.referrerSub).toBe('clinician-2');
+    expect(record?.expiresAt).toBe(now.getTime() / 1000 + 24 * 3600);
+    expect(expired).toBeUndefined();
+    expect((await getIdempotencyRecord(store, claim))?.referralId).toBe(afterADay.id);
   });
 
-  it('frees the key after a failed attempt', async () => {
-    await beginIdempotent(store, { ...scope, requestHash: 'hash-a' });
+  it('leaves the key free when the submission itself is refused', async () => {
+    // Prepare
+    const otherRegion = { ...referralInput(), region: 'richmond' };
 
-    await releaseIdempotent(store, scope);
+    // Act
+    const refused = await submit({ details: otherRegion }).catch((error: unknown) => error);
 
-    expect(await beginIdempotent(store, { ...scope, requestHash: 'hash-a' })).toEqual({ state: 'new' });
+    // Assess
+    expect(refused).toBeInstanceOf(DomainValidationError);
+    expect(await getIdempotencyRecord(store, claim)).toBeUndefined();
+    await expect(submit()).resolves.toMatchObject({ referrerSub: actors.clinician.sub });
   });
 });
 

@@ -137,6 +137,32 @@ describe('duplicate detection', () => {
     expect(other.possibleDuplicateOf).toBeUndefined();
   });
 
+  it("stores a new client's referral with one transaction and no read; a known client's with a second", async () => {
+    // Prepare
+    const first = await seedReferral(store, { details: referralInput({ client: sameClient('Once') }) });
+    store.requests.length = 0;
+
+    // Act
+    const fresh = await createReferral(store, {
+      details: referralInput({ client: sameClient('Fresh') }),
+      referrerSub: actors.clinician.sub,
+    });
+    const forFresh = store.requests.map((r) => r.operation);
+    store.requests.length = 0;
+    const again = await createReferral(store, {
+      details: referralInput({ client: sameClient('Once') }),
+      referrerSub: actors.clinician.sub,
+    });
+    const forAgain = store.requests.map((r) => r.operation);
+
+    // Assess
+    expect(fresh.possibleDuplicateOf).toBeUndefined();
+    expect(forFresh).toEqual(['TransactWriteItems']);
+    expect(again.possibleDuplicateOf).toBe(first.id);
+    expect(forAgain).toEqual(['TransactWriteItems', 'TransactWriteItems']);
+    expect(await pointerIds(first)).toEqual([first.id, again.id].sort());
+  });
+
   it('stores every one of five simultaneous submissions for one client, all but the first flagged', async () => {
     const submissions = Array.from({ length: 5 }, () =>
       createReferral(store, {

@@ -3,7 +3,6 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { freePort } from './free-port.ts';
 
 export interface DynamoDbLocal {
@@ -73,6 +72,8 @@ function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Prom
 }
 
 async function waitForListTables(endpoint: string, timeoutMs: number): Promise<void> {
+  // Loaded here, not at the top: the JVM is spawned before the SDK is read (npm start's critical path).
+  const { DynamoDBClient, ListTablesCommand } = await import('@aws-sdk/client-dynamodb');
   const client = new DynamoDBClient({
     endpoint,
     region: 'ca-central-1',
@@ -96,7 +97,6 @@ async function waitForListTables(endpoint: string, timeoutMs: number): Promise<v
 
 /** Spawns Amazon's DynamoDB Local on a free loopback port and waits until it answers ListTables. */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
-  if (!javaAvailable()) throw new JavaMissingError();
   const dir = dynamoDbLocalDir();
   const port = options.port ?? (await freePort());
   const storage: string[] = [];
@@ -123,6 +123,13 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     ],
     { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
   );
+  // No `java` on the PATH: spawn reports ENOENT (no separate `java -version` probe: it would boot a JVM).
+  const missing = new Promise<never>((_, reject) => {
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'ENOENT' ? new JavaMissingError() : error);
+    });
+  });
+  missing.catch(() => undefined);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -130,9 +137,10 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   const endpoint = `http://127.0.0.1:${port}`;
   const stop = () => stopProcess(child);
   try {
-    await waitForPort(port, child, 30_000);
+    await Promise.race([missing, waitForPort(port, child, 30_000)]);
     await waitForListTables(endpoint, 30_000);
   } catch (error) {
+    if (error instanceof JavaMissingError) throw error;
     await stop();
     throw new Error(`DynamoDB Local failed to start: ${(error as Error).message}\n${stderr}`, {
       cause: error,

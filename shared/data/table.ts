@@ -124,14 +124,13 @@ export async function ensureTable(
 ): Promise<void> {
   // The document client sends the low-level table commands unchanged; one type for both keeps callers simple.
   const client = clientOrDoc as unknown as DynamoDBClient;
-  let exists = true;
+  let status: string | undefined;
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    status = (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.TableStatus;
   } catch (error) {
     if (errorName(error) !== 'ResourceNotFoundException') throw error;
-    exists = false;
   }
-  if (!exists) {
+  if (status === undefined) {
     try {
       await client.send(new CreateTableCommand(createTableInput(tableName)));
     } catch (error) {
@@ -139,13 +138,15 @@ export async function ensureTable(
       if (errorName(error) !== 'ResourceInUseException') throw error;
     }
   }
-  await waitUntilTableExists(
-    { client, maxWaitTime: 120, minDelay: 1, maxDelay: 2 },
-    { TableName: tableName },
-  );
+  if (status !== 'ACTIVE') {
+    await waitUntilTableExists(
+      { client, maxWaitTime: 120, minDelay: 1, maxDelay: 2 },
+      { TableName: tableName },
+    );
+  }
   const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
-  const status = ttl.TimeToLiveDescription?.TimeToLiveStatus;
-  if (status !== 'ENABLED' && status !== 'ENABLING') {
+  const ttlStatus = ttl.TimeToLiveDescription?.TimeToLiveStatus;
+  if (ttlStatus !== 'ENABLED' && ttlStatus !== 'ENABLING') {
     await client.send(
       new UpdateTimeToLiveCommand({
         TableName: tableName,

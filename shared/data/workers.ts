@@ -53,11 +53,15 @@ const workerIndexKeys = (store: Store, worker: Pick<Worker, 'active' | 'lastName
   gsi1sk: IndexKeys.workerSort(worker.active, worker.lastName, worker.id),
 });
 
-/** Adds a worker to the region's roster; `id` is their user's `sub` (from the UserDirectory). */
-export async function createWorker(
+/**
+ * The items a new worker is stored as: the profile (caseload 0, version 1, with its index keys) and its
+ * CREATED change record. `createWorker` writes them in its transaction; bulk loaders (the local demo roster,
+ * the benchmarks) use the same shapes.
+ */
+export function newWorkerItems(
   store: Store,
   input: { id: string; input: WorkerInput; actor?: Actor },
-): Promise<Worker> {
+): { worker: Worker; item: Record<string, unknown>; change: Record<string, unknown> } {
   const now = iso(store.now());
   const worker: Worker = {
     ...input.input,
@@ -68,21 +72,27 @@ export async function createWorker(
     createdAt: now,
     updatedAt: now,
   };
-  const outcome = await transact(store, [
-    tx.put(
-      store,
-      { ...Keys.worker(input.id), type: ItemType.WORKER, ...workerIndexKeys(store, worker), ...worker },
-      cond.notExists(),
-    ),
-    tx.put(
-      store,
-      changeItem(store, input.id, {
-        kind: 'CREATED',
-        by: input.actor?.sub ?? 'system',
-        ...(input.actor ? { role: input.actor.role } : {}),
-      }),
-    ),
-  ]);
+  const item = {
+    ...Keys.worker(input.id),
+    type: ItemType.WORKER,
+    ...workerIndexKeys(store, worker),
+    ...worker,
+  };
+  const change = changeItem(store, input.id, {
+    kind: 'CREATED',
+    by: input.actor?.sub ?? 'system',
+    ...(input.actor ? { role: input.actor.role } : {}),
+  });
+  return { worker, item, change };
+}
+
+/** Adds a worker to the region's roster; `id` is their user's `sub` (from the UserDirectory). */
+export async function createWorker(
+  store: Store,
+  input: { id: string; input: WorkerInput; actor?: Actor },
+): Promise<Worker> {
+  const { worker, item, change } = newWorkerItems(store, input);
+  const outcome = await transact(store, [tx.put(store, item, cond.notExists()), tx.put(store, change)]);
   if (outcome.ok) return worker;
   if (outcome.reasons[0]?.code === 'ConditionalCheckFailed') {
     throw new ConcurrentUpdateError('Worker', input.id, { cause: outcome.error });

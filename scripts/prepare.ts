@@ -5,8 +5,8 @@ import { regionConfig } from '../infra/regions.ts';
 /**
  * Runs after `npm install` / `npm ci` (package.json `prepare`): does the build work `npm start` would
  * otherwise do on its first run — synthesizes each region's state machine into the build cache
- * (node_modules/.cache/peerpath, keyed by the sources, see infra/local/stack.ts `loadWorkflow`) and builds
- * the pages into web/dist. Both are redone by `npm start` whenever a source changes, so this only saves
+ * (node_modules/.cache/peerpath, keyed by the sources, see infra/local/stack.ts `loadWorkflow`), seeds the
+ * demo database a first start copies (infra/local/seed-template.ts), and builds the pages into web/dist. Both are redone by `npm start` whenever a source changes, so this only saves
  * time. It never fails the install: a problem is reported and left for `npm start` to meet again.
  */
 
@@ -30,6 +30,13 @@ async function main(): Promise<void> {
     done.push('state machines synthesized');
   } catch (error) {
     done.push(`state machines not synthesized (${(error as Error).message.split('\n')[0]}); npm start will`);
+  }
+  try {
+    const { buildSeedTemplate } = await import('../infra/local/seed-template.ts');
+    await buildSeedTemplate();
+    done.push('demo database seeded');
+  } catch (error) {
+    done.push(`demo database not seeded (${(error as Error).message.split('\n')[0]}); npm start will`);
   }
   try {
     const { buildWeb } = await import('./build-web.ts');

@@ -3,8 +3,9 @@ import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type ProgramRegion, ROLES, Role } from '#domain/roles.ts';
-import { JavaMissingError } from '../infra/local/dynamodb-local.ts';
+import type { ProgramRegion } from '#domain/roles.ts';
+import { JavaMissingError, startDynamoDbLocal } from '../infra/local/dynamodb-local.ts';
+import { freePort } from '../infra/local/free-port.ts';
 import {
   AlreadyRunningError,
   acquireRunLock,
@@ -13,7 +14,12 @@ import {
   isDynamoDbLocalFor,
   type RunLock,
 } from '../infra/local/process-lock.ts';
-import { type LocalStack, PROJECT_ROOT, startLocalStack, WEB_DIST_DIR } from '../infra/local/stack.ts';
+import { copySeedTemplate } from '../infra/local/seed-template.ts';
+// Type only: the stack's modules are loaded once DynamoDB Local's JVM is booting (see `main`).
+import type { LocalStack } from '../infra/local/stack.ts';
+
+const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const WEB_DIST_DIR = join(PROJECT_ROOT, 'web', 'dist');
 
 /**
  * `npm start`: PeerPath on this machine, with no AWS account. DynamoDB Local keeps the data under `.data/`
@@ -198,6 +204,7 @@ async function banner(input: {
   lines.push(`  OpenAPI    ${url}/openapi.json`);
   lines.push(`  Health     ${url}/health`);
   lines.push('');
+  const { ROLES, Role } = await import('#domain/roles.ts');
   const region = stack.regions.includes(SHOWN_REGION) ? SHOWN_REGION : (stack.regions[0] as ProgramRegion);
   const roles = ROLES.filter((role) => input.demo || role !== Role.PEER_WORKER);
   lines.push(
@@ -300,6 +307,14 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
   for (const pid of lock.stoppedStale)
     say(`Stopped DynamoDB Local (pid ${pid}), left running by an earlier start.`);
 
+  // A first start with the demo begins from the demo database `npm install` prepared, when there is one
+  // for today's sources (infra/local/seed-template.ts): no tables to create, no roster to write.
+  if (demo) await copySeedTemplate(dbPath).catch(() => false);
+  // The JVM's boot is the longest step of a start: it begins now, before the program's modules are read.
+  const dynamoPort = await freePort();
+  const dynamoStarting = startDynamoDbLocal({ dbPath, port: dynamoPort });
+  dynamoStarting.catch(() => undefined); // the stack awaits it (and reports a failure)
+
   const log = openLog(dataDir);
   routeStructuredOutput(process.stdout, log.write);
   routeStructuredOutput(process.stderr, log.write);
@@ -339,7 +354,9 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stopAll(signal));
 
   const pages = buildPagesIfStale();
+  const { startLocalStack } = await import('../infra/local/stack.ts');
   starting = startLocalStack({
+    dynamoDbLocal: { port: dynamoPort, starting: dynamoStarting },
     dataDir,
     port,
     anyPortIfTaken: true,

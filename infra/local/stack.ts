@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DocumentClientOptions } from '#data/client.ts';
-import { NotFoundError } from '#data/errors.ts';
 import type { Store } from '#data/store.ts';
 import { PROGRAM_REGIONS, type ProgramRegion, Role } from '#domain/roles.ts';
 import type { Timers } from '#domain/settings.ts';
@@ -19,6 +18,8 @@ import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { freePort } from './free-port.ts';
 import type { AccessLine, ExtraRoute, Gateway } from './gateway.ts';
 import { type LocalJwt, loadLocalJwt, localSubFor } from './jwt.ts';
+import { seedDemoWorkers } from './seed-template.ts';
+import { type SourceClosure, sourceClosure } from './source-closure.ts';
 import { LocalUserDirectory } from './user-directory.ts';
 
 /**
@@ -55,6 +56,12 @@ export interface LocalStackOptions {
   dataDir?: string;
   /** Use this running DynamoDB Local instead of starting one (tests share one per run). */
   dynamoEndpoint?: string;
+  /**
+   * A DynamoDB Local the caller has already begun to start on `port` (npm start spawns the JVM before it
+   * loads anything else: the JVM's boot is the longest step of a start). The stack owns it from here: it
+   * waits for it, and stops it on `stop`.
+   */
+  dynamoDbLocal?: { port: number; starting: Promise<DynamoDbLocal> };
   /** Start DynamoDB Local in memory (nothing kept on disk). Default false: kept under `<dataDir>/dynamodb`. */
   inMemory?: boolean;
   /** Gateway port; 0 (default) picks a free one. */
@@ -173,138 +180,20 @@ async function seedDemoLogins(
   ]);
 }
 
-/** The region's invented workers in the table, unless present. */
-/**
- * Seeds the demo roster on a fresh table. The last demo worker is written after all the others: if it
- * exists, an earlier start seeded them all. The others go in with BatchWriteItem (local only, before the
- * API serves, for ids that are not there yet: 2 requests a region instead of 20 transactions on a JVM that
- * has just booted), the last with `createWorker`'s own conditional transaction.
- */
-async function seedDemoWorkers(
-  data: typeof import('#data/workers.ts'),
-  store: Store,
-  roster: readonly DemoWorker[],
-): Promise<void> {
-  const last = roster.at(-1);
-  if (!last || (await workerExists(data, store, last.id))) return;
-  const items = roster.slice(0, -1).flatMap((worker) => {
-    const { item, change } = data.newWorkerItems(store, { id: worker.id, input: worker.input });
-    return [item, change];
-  });
-  const { BatchWriteCommand } = await import('@aws-sdk/lib-dynamodb');
-  const batches: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-  await Promise.all(
-    batches.map(async (batch) => {
-      let pending = batch.map((Item) => ({ PutRequest: { Item } }));
-      for (let round = 0; pending.length > 0; round++) {
-        if (round > 8) throw new Error('DynamoDB Local kept returning unprocessed items');
-        if (round > 0) await new Promise((resolveLater) => setTimeout(resolveLater, 20 * 2 ** round));
-        const out = await store.doc.send(
-          new BatchWriteCommand({ RequestItems: { [store.tableName]: pending } }),
-        );
-        pending = (out.UnprocessedItems?.[store.tableName] as typeof pending | undefined) ?? [];
-      }
-    }),
-  );
-  await data.createWorker(store, { id: last.id, input: last.input }).catch((error: unknown) => {
-    // Written meanwhile by a concurrent start: fine.
-    if ((error as { name?: string }).name !== 'ConcurrentUpdateError') throw error;
-  });
-}
-
-async function workerExists(
-  data: typeof import('#data/workers.ts'),
-  store: Store,
-  id: string,
-): Promise<boolean> {
-  try {
-    await data.getWorker(store, id);
-    return true;
-  } catch (error) {
-    if (error instanceof NotFoundError) return false;
-    throw error;
-  }
-}
-
 // --- workflow cache --------------------------------------------------------------------------------------
 
 const WORKFLOW_ENTRY = join(PROJECT_ROOT, 'workflows', 'asl.ts');
 const CACHE_FORMAT = 'peerpath-workflow-cache-v1';
 const CACHE_ENTRY_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
-const IMPORT_PATTERN =
-  /\b(?:import|export)\s[^'";]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|\bimport\s+['"]([^'"]+)['"]/g;
-
 /** Everything a synth reads from the repository: the import closure of `workflows/asl.ts`. */
-export interface WorkflowSources {
-  /** Project files (relative path → sha256 of the content). */
-  files: Record<string, string>;
-  /** Packages the closure imports (name → installed version). */
-  packages: Record<string, string>;
-}
-
-function packageName(specifier: string): string {
-  const parts = specifier.split('/');
-  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? specifier);
-}
-
-/** Follows the static and dynamic imports from `entry` through the project (relative and `#` imports). */
-export async function workflowSources(entry = WORKFLOW_ENTRY): Promise<WorkflowSources> {
-  const manifest = JSON.parse(await readFile(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
-    imports?: Record<string, string>;
-  };
-  const aliases = Object.entries(manifest.imports ?? {}).map(([from, to]) => ({
-    prefix: from.replace(/\*$/, ''),
-    target: join(PROJECT_ROOT, to.replace(/\*$/, '')),
-  }));
-  const files: Record<string, string> = {};
-  const packages = new Set<string>();
-  const seen = new Set<string>();
-  const visit = async (file: string): Promise<void> => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // resolved by the runtime, not a file
-      throw error;
-    }
-    files[relative(PROJECT_ROOT, file)] = createHash('sha256').update(text).digest('hex');
-    const next: string[] = [];
-    for (const match of text.matchAll(IMPORT_PATTERN)) {
-      const specifier = match[1] ?? match[2] ?? match[3];
-      if (!specifier || specifier.startsWith('node:')) continue;
-      if (specifier.startsWith('.')) next.push(resolve(dirname(file), specifier));
-      else if (specifier.startsWith('#')) {
-        const alias = aliases.find((a) => specifier.startsWith(a.prefix));
-        if (alias) next.push(join(alias.target, specifier.slice(alias.prefix.length)));
-      } else packages.add(packageName(specifier));
-    }
-    await Promise.all(next.map(visit));
-  };
-  await visit(entry);
-  const versions: Record<string, string> = {};
-  for (const name of [...packages].sort()) {
-    try {
-      const pkg = JSON.parse(
-        await readFile(join(PROJECT_ROOT, 'node_modules', name, 'package.json'), 'utf8'),
-      );
-      versions[name] = String((pkg as { version?: unknown }).version);
-    } catch {
-      versions[name] = 'builtin-or-missing';
-    }
-  }
-  const sortedFiles = Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b)));
-  return { files: sortedFiles, packages: versions };
-}
+export const workflowSources = (): Promise<SourceClosure> => sourceClosure([WORKFLOW_ENTRY]);
 
 /**
  * The cache key of a region's workflow: the sources, the region's configuration (which is where the
  * stack reads its `PEERPATH_*` settings), the timers and the `CDK_*` environment. Runtime settings such as
  * the data directory or the port are not part of it: they never change what is synthesized.
  */
-export function workflowCacheKey(sources: WorkflowSources, region: ProgramRegion, timers: Timers): string {
+export function workflowCacheKey(sources: SourceClosure, region: ProgramRegion, timers: Timers): string {
   const env = Object.entries(process.env)
     .filter(([name]) => name.startsWith('CDK_'))
     .sort(([a], [b]) => a.localeCompare(b));
@@ -358,7 +247,7 @@ export async function loadWorkflow(
   timers: Timers,
   options: {
     cacheDir?: string | false;
-    sources?: WorkflowSources;
+    sources?: SourceClosure;
     progress?: (message: string) => void;
   } = {},
 ): Promise<SynthesizedWorkflow> {
@@ -434,14 +323,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   // Java first: its JVM boots in its own process while everything below runs here. Its port is chosen
   // here so that the clients, stores and runners can be built before it answers.
-  const dynamoPort = options.dynamoEndpoint ? undefined : await freePort();
+  const early = options.dynamoDbLocal;
+  const dynamoPort = options.dynamoEndpoint ? undefined : (early?.port ?? (await freePort()));
   const endpoint = options.dynamoEndpoint ?? `http://127.0.0.1:${dynamoPort}`;
   const dynamoStarting = options.dynamoEndpoint
     ? undefined
-    : startDynamoDbLocal({
-        ...(options.inMemory ? { inMemory: true } : { dbPath: join(dataDir, 'dynamodb') }),
-        ...(dynamoPort ? { port: dynamoPort } : {}),
-      }).then((started) => {
+    : (
+        early?.starting ??
+        startDynamoDbLocal({
+          ...(options.inMemory ? { inMemory: true } : { dbPath: join(dataDir, 'dynamodb') }),
+          ...(dynamoPort ? { port: dynamoPort } : {}),
+        })
+      ).then((started) => {
         dynamo = started;
         options.onDynamoDbLocal?.({ pid: started.pid, endpoint: started.endpoint });
         return started;

@@ -62,30 +62,6 @@ export default {};`,
   },
 };
 
-/**
- * zod's `z` namespace keeps every export alive, so its 40-odd translations (¾ of zod's weight) and its
- * JSON-Schema importer would ship although the pages use neither: English messages are zod's default and
- * are what the domain schemas override anyway. Only those two re-exports of zod's entry are cut
- * (and core's own `locales` re-export).
- */
-const zodExtrasLeftOut: Plugin = {
-  name: 'zod-extras-left-out',
-  setup(builder) {
-    const unused = /^(\.\.\/locales\/index\.js|\.\/from-json-schema\.js)$/;
-    builder.onResolve({ filter: unused }, (args) =>
-      /[\\/]zod[\\/]v4[\\/](classic[\\/]external|core[\\/]index)\.js$/.test(args.importer)
-        ? { path: args.path, namespace: 'zod-left-out' }
-        : undefined,
-    );
-    builder.onLoad({ filter: /.*/, namespace: 'zod-left-out' }, (args) => ({
-      contents: args.path.includes('from-json-schema')
-        ? 'export const fromJSONSchema = () => { throw new Error("fromJSONSchema is not in the pages bundle"); };'
-        : 'export {};',
-      loader: 'js',
-    }));
-  },
-};
-
 export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebResult> {
   const outDir = resolve(options.outDir ?? DEFAULT_OUT_DIR);
   await rm(outDir, { recursive: true, force: true });
@@ -109,7 +85,7 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebR
     define: { 'process.env.NODE_ENV': '"production"' },
     metafile: true,
     logLevel: 'silent',
-    plugins: [nodeBuiltinsRefused, zodExtrasLeftOut],
+    plugins: [nodeBuiltinsRefused],
   });
 
   const outputs = Object.keys(result.metafile.outputs);

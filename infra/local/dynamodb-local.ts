@@ -130,6 +130,12 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     });
   });
   missing.catch(() => undefined);
+  // Last resort: if this process exits without stopping it (an uncaught error in a script), the JVM goes too.
+  const killOnExit = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);

@@ -61,9 +61,12 @@ export async function applyTransition(
  */
 export async function startReferralWorkflow(
   ctx: Pick<WorkflowContext, 'store' | 'workflow'>,
-  referral: Pick<Referral, 'id' | 'region' | 'executionName'>,
+  referral: Pick<Referral, 'id' | 'region' | 'stage' | 'executionName'>,
 ): Promise<void> {
   if (referral.executionName !== undefined) return;
-  await ctx.workflow.start(referral.id, referral.region, { executionName: referral.id });
+  await ctx.workflow.start(referral.id, referral.region, {
+    executionName: referral.id,
+    known: { stage: referral.stage },
+  });
   await recordExecution(ctx.store, referral.id, referral.id, { onlyIfUnset: true });
 }

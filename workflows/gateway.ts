@@ -25,6 +25,12 @@ export interface StartOptions {
   /** The wait's step to start at (an execution rebuilt from the table). */
   resumeAt?: string;
   executionName?: string;
+  /**
+   * The referral as the caller has just written or read it. Step Functions needs nothing of it (a reused
+   * name is refused by the service); the local runner, which must emulate that refusal from the table after
+   * a restart, then skips reading the referral again.
+   */
+  known?: { stage: string; executionName?: string | undefined };
 }
 
 export interface ExecutionInput {

@@ -2,7 +2,7 @@ import './polyfill.ts';
 import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { getReferral } from '#data/referrals.ts';
 import type { Store } from '#data/store.ts';
-import { waitFor } from '#domain/lifecycle.ts';
+import { type Stage, waitFor } from '#domain/lifecycle.ts';
 import type { ProgramRegion } from '#domain/roles.ts';
 import type { Timers } from '#domain/settings.ts';
 import { checkActivity } from '../functions/workflow/check-activity.ts';
@@ -197,8 +197,8 @@ export class LocalWorkflowRunner implements WorkflowGateway {
     if (this.stopping) throw new Error('The workflow runner is stopped');
     const name = checkExecutionName(opts.executionName ?? referralId);
     if (this.executions.has(name) || this.runningFor(referralId)) return;
-    const referral = await getReferral(this.store, referralId);
-    if (!waitFor(referral.stage)) return;
+    const referral = opts.known ?? (await getReferral(this.store, referralId));
+    if (!waitFor(referral.stage as Stage)) return;
     if (referral.executionName !== undefined && repairNumber(name) <= repairNumber(referral.executionName))
       return;
     if (this.executions.has(name) || this.runningFor(referralId)) return;

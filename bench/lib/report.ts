@@ -178,9 +178,13 @@ export function summaryFigures(results: Omit<BenchResults, 'figures' | 'sectionL
     figures.push({
       id: 'npm-start',
       figure: '`npm start` to ready (first start; restart)',
-      value: s.available ? `${s.firstMs} ms; ${s.restartMs} ms` : 'not measured',
+      value: s.available
+        ? `${s.firstMs} ms; ${s.restartMs} ms${s.prepareMs !== undefined ? ` (after npm install's prepare step: ${s.prepareMs} ms)` : ''}`
+        : 'not measured',
       target: `≤ ${TARGETS.startMs} ms`,
-      ...(s.available ? { pass: (s.firstMs ?? Infinity) <= TARGETS.startMs } : {}),
+      ...(s.available
+        ? { pass: Math.max(s.firstMs ?? Infinity, s.restartMs ?? Infinity) <= TARGETS.startMs }
+        : {}),
       ...(s.note ? { note: s.note } : {}),
     });
   }

@@ -122,58 +122,31 @@ function openIdsOf(pointer: Record<string, unknown> | undefined): string[] {
 }
 
 /**
- * The write that adds `referralId` to the client pointer. With the pointer as read (or known absent) it is
- * conditioned on that version (or on absence), so two submissions for the same client at once cannot both
- * miss each other. Unread (`UNREAD`, a submission's first attempt) it is conditioned on the pointer holding
- * no open referral — the usual case, which then needs no read first; when the client has one, the condition
- * fails and the cancellation reason carries the pointer for the next attempt.
+ * The write that adds `referralId` to the client pointer, so two submissions for the same client at once
+ * cannot both miss each other. With a pointer that holds open referrals (as read) it is conditioned on
+ * that version. Without one (`undefined`: none read, or a submission's first attempt, which reads
+ * nothing) it is conditioned on the pointer holding no open referral: when the client has one after all,
+ * the condition fails and the cancellation reason carries the pointer for the next attempt. An update
+ * either way, so the version only ever grows: a writer holding an older read can never see it again.
  */
 function pointerAdd(
   store: Store,
   key: ItemKey,
-  pointer: Record<string, unknown> | undefined | typeof UNREAD,
+  pointer: Record<string, unknown> | undefined,
   referralId: string,
 ): TxItem {
   const now = iso(store.now());
-  if (pointer === UNREAD) {
-    // An Update (not a Put) so the version only ever grows: a concurrent writer holding an older read of
-    // this pointer can never see its version again.
-    return {
-      Update: {
-        TableName: store.tableName,
-        Key: { pk: key.pk, sk: key.sk },
-        UpdateExpression:
-          'SET #type = :type, #createdAt = if_not_exists(#createdAt, :now), #updatedAt = :now ADD #ids :ids, #version :one',
-        ConditionExpression: 'attribute_not_exists(#ids)',
-        ExpressionAttributeNames: {
-          '#type': 'type',
-          '#createdAt': 'createdAt',
-          '#updatedAt': 'updatedAt',
-          '#ids': 'referralIds',
-          '#version': 'version',
-        },
-        ExpressionAttributeValues: {
-          ':type': ItemType.CLIENT_POINTER,
-          ':now': now,
-          ':ids': new Set([referralId]),
-          ':one': 1,
-        },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      },
-    };
-  }
   if (!pointer) {
-    return tx.put(
+    return tx.update(
       store,
+      key,
       {
-        ...key,
-        type: ItemType.CLIENT_POINTER,
-        version: 1,
-        referralIds: new Set([referralId]),
-        createdAt: now,
-        updatedAt: now,
+        set: { type: ItemType.CLIENT_POINTER, updatedAt: now },
+        setIfAbsent: { createdAt: now },
+        addToSet: { referralIds: [referralId] },
+        add: { version: 1 },
       },
-      cond.notExists(),
+      cond.absent('referralIds'),
     );
   }
   return tx.update(
@@ -263,9 +236,6 @@ export function newReferralItems(
   return { referral, item, event };
 }
 
-/** The client pointer has not been read (a submission's first, optimistic attempt). */
-const UNREAD = Symbol('unread');
-
 /**
  * Stores a new referral in REFERRED (version 1) with its SUBMITTED audit event and its place in the client
  * pointer, in one transaction. If the same client already has an open referral in the region, the new one is
@@ -284,9 +254,10 @@ export async function createReferral(store: Store, input: CreateReferralInput): 
   }
   const id = input.id ?? newId(store);
   const pointerKey = Keys.clientPointer(store.region, clientMatchKey(details));
-  let pointer: Record<string, unknown> | undefined | typeof UNREAD = UNREAD;
+  // Not read first: the usual client has no open referral (see `pointerAdd`).
+  let pointer: Record<string, unknown> | undefined;
   return withRetries('Referral', id, async () => {
-    const duplicateOf = pointer === UNREAD ? undefined : openIdsOf(pointer).find((other) => other !== id);
+    const duplicateOf = openIdsOf(pointer).find((other) => other !== id);
     const { referral, item, event } = newReferralItems(store, {
       ...input,
       id,
@@ -311,7 +282,7 @@ export async function createReferral(store: Store, input: CreateReferralInput): 
       return RETRY;
     }
     if (hasConflict(outcome.reasons)) {
-      pointer = UNREAD;
+      pointer = undefined;
       return RETRY;
     }
     throw outcome.error;

@@ -87,8 +87,12 @@ export interface UpdateSpec {
   set?: Record<string, unknown>;
   /** `REMOVE #a`. */
   remove?: readonly string[];
+  /** `SET #a = if_not_exists(#a, :v)`: written only when the attribute is absent. */
+  setIfAbsent?: Record<string, unknown>;
   /** `SET #a = #a + :n` (the attribute must exist). */
   increment?: Record<string, number>;
+  /** `ADD #a :n` (numbers): an absent attribute counts as 0, so it also works on a new item. */
+  add?: Record<string, number>;
   /** `ADD #a :set` (string sets). */
   addToSet?: Record<string, readonly string[]>;
   /** `DELETE #a :set` (string sets). */
@@ -123,6 +127,10 @@ export function updateParams(spec: UpdateSpec, condition?: Condition): UpdatePar
     if (v === undefined) continue;
     sets.push(`${name(attribute)} = ${value(v)}`);
   }
+  for (const [attribute, v] of Object.entries(spec.setIfAbsent ?? {})) {
+    const a = name(attribute);
+    sets.push(`${a} = if_not_exists(${a}, ${value(v)})`);
+  }
   for (const [attribute, by] of Object.entries(spec.increment ?? {})) {
     const a = name(attribute);
     sets.push(`${a} = ${a} + ${value(by)}`);
@@ -138,7 +146,10 @@ export function updateParams(spec: UpdateSpec, condition?: Condition): UpdatePar
     n++;
     return placeholder;
   });
-  const adds = Object.entries(spec.addToSet ?? {}).map(([a, items]) => `${name(a)} ${value(new Set(items))}`);
+  const adds = [
+    ...Object.entries(spec.addToSet ?? {}).map(([a, items]) => `${name(a)} ${value(new Set(items))}`),
+    ...Object.entries(spec.add ?? {}).map(([a, by]) => `${name(a)} ${value(by)}`),
+  ];
   const deletes = Object.entries(spec.deleteFromSet ?? {}).map(
     ([a, items]) => `${name(a)} ${value(new Set(items))}`,
   );
@@ -165,7 +176,8 @@ export function updateParams(spec: UpdateSpec, condition?: Condition): UpdatePar
 export function applyUpdate<T extends object>(item: T, spec: UpdateSpec): T {
   const next: Record<string, unknown> = { ...(item as Record<string, unknown>) };
   for (const [attribute, v] of Object.entries(spec.set ?? {})) if (v !== undefined) next[attribute] = v;
-  for (const [attribute, by] of Object.entries(spec.increment ?? {})) {
+  for (const [attribute, v] of Object.entries(spec.setIfAbsent ?? {})) next[attribute] ??= v;
+  for (const [attribute, by] of Object.entries({ ...spec.increment, ...spec.add })) {
     next[attribute] = Number(next[attribute] ?? 0) + by;
   }
   for (const [attribute, items] of Object.entries(spec.append ?? {})) {

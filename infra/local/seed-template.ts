@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { NotFoundError } from '#data/errors.ts';
+import { basename, join } from 'node:path';
 import type { Store } from '#data/store.ts';
-import { PROGRAM_REGIONS } from '#domain/roles.ts';
-import { type DemoWorker, demoWorkers } from './demo-roster.ts';
+import type { DemoWorker } from './demo-roster.ts';
 import { dynamoDbLocalDir, startDynamoDbLocal } from './dynamodb-local.ts';
+import { BUILD_CACHE_DIR, PROJECT_ROOT } from './paths.ts';
 import { sourceClosure } from './source-closure.ts';
 
 /**
@@ -21,21 +19,25 @@ import { sourceClosure } from './source-closure.ts';
  * database yet copies the template, when one exists for today's key; otherwise it creates and seeds as
  * before. Nothing else differs: the tables, items and roster are what `ensureTable` and `seedDemoWorkers`
  * write (the items were written at install time, so their `createdAt` says so).
+ *
+ * `npm start` reads this module before it spawns the JVM, so it imports only what copying needs; the
+ * seeding modules are loaded where they are used (and still count in the key: dynamic imports are followed).
  */
 
-const PROJECT_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-export const DEFAULT_SEED_CACHE_DIR = join(PROJECT_ROOT, 'node_modules', '.cache', 'peerpath', 'dynamodb');
+export const DEFAULT_SEED_CACHE_DIR = join(BUILD_CACHE_DIR, 'dynamodb');
 /** The file DynamoDB Local keeps all tables in with `-sharedDb`. */
 export const SHARED_DB_FILE = 'shared-local-instance.db';
 const FORMAT = 'peerpath-seed-template-v1';
 
-/** What the template depends on: the seeding code's import closure and the DynamoDB Local release. */
+/**
+ * What the template depends on: the import closure of this module (the table design, the data layer, the
+ * roster and the regions, through its imports) and the DynamoDB Local release.
+ */
 export async function seedTemplateKey(): Promise<string> {
-  const entries = ['infra/local/seed-template.ts', 'shared/data/table.ts', 'shared/data/store.ts'];
-  const sources = await sourceClosure(entries.map((entry) => join(PROJECT_ROOT, entry)));
+  const sources = await sourceClosure([join(PROJECT_ROOT, 'infra', 'local', 'seed-template.ts')]);
   const release = basename(dynamoDbLocalDir());
   return createHash('sha256')
-    .update(JSON.stringify({ format: FORMAT, regions: PROGRAM_REGIONS, release, sources }))
+    .update(JSON.stringify({ format: FORMAT, release, sources }))
     .digest('hex')
     .slice(0, 32);
 }
@@ -71,11 +73,20 @@ export async function buildSeedTemplate(cacheDir = DEFAULT_SEED_CACHE_DIR): Prom
   try {
     const dynamo = await startDynamoDbLocal({ dbPath: scratch });
     try {
-      const [{ createDocumentClient }, { createStore }, table, workers] = await Promise.all([
+      const [
+        { createDocumentClient },
+        { createStore },
+        table,
+        workers,
+        { PROGRAM_REGIONS },
+        { demoWorkers },
+      ] = await Promise.all([
         import('#data/client.ts'),
         import('#data/store.ts'),
         import('#data/table.ts'),
         import('#data/workers.ts'),
+        import('#domain/roles.ts'),
+        import('./demo-roster.ts'),
       ]);
       const doc = createDocumentClient({ endpoint: dynamo.endpoint });
       try {
@@ -123,22 +134,8 @@ export async function seedDemoWorkers(
     const { item, change } = data.newWorkerItems(store, { id: worker.id, input: worker.input });
     return [item, change];
   });
-  const { BatchWriteCommand } = await import('@aws-sdk/lib-dynamodb');
-  const batches: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-  await Promise.all(
-    batches.map(async (batch) => {
-      let pending = batch.map((Item) => ({ PutRequest: { Item } }));
-      for (let round = 0; pending.length > 0; round++) {
-        if (round > 8) throw new Error('DynamoDB Local kept returning unprocessed items');
-        if (round > 0) await new Promise((resolveLater) => setTimeout(resolveLater, 20 * 2 ** round));
-        const out = await store.doc.send(
-          new BatchWriteCommand({ RequestItems: { [store.tableName]: pending } }),
-        );
-        pending = (out.UnprocessedItems?.[store.tableName] as typeof pending | undefined) ?? [];
-      }
-    }),
-  );
+  const { batchPutItems } = await import('./batch-put.ts');
+  await batchPutItems(store, items);
   await data.createWorker(store, { id: last.id, input: last.input }).catch((error: unknown) => {
     // Written meanwhile by a concurrent start: fine.
     if ((error as { name?: string }).name !== 'ConcurrentUpdateError') throw error;
@@ -154,7 +151,7 @@ async function workerExists(
     await data.getWorker(store, id);
     return true;
   } catch (error) {
-    if (error instanceof NotFoundError) return false;
+    if ((error as { name?: string }).name === 'NotFoundError') return false;
     throw error;
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from './paths.ts';
 
 /**
  * The import closure of some project files, for build caches that must be redone when a source changes
@@ -9,8 +9,6 @@ import { fileURLToPath } from 'node:url';
  * dynamic imports (relative and `#` aliases) with the sha256 of its content, and the installed version of
  * every package imported on the way.
  */
-
-const PROJECT_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 const IMPORT_PATTERN =
   /\b(?:import|export)\s[^'";]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|\bimport\s+['"]([^'"]+)['"]/g;

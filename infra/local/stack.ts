@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { DocumentClientOptions } from '#data/client.ts';
 import type { Store } from '#data/store.ts';
 import { PROGRAM_REGIONS, type ProgramRegion, Role } from '#domain/roles.ts';
@@ -18,6 +17,7 @@ import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { freePort } from './free-port.ts';
 import type { AccessLine, ExtraRoute, Gateway } from './gateway.ts';
 import { type LocalJwt, loadLocalJwt, localSubFor } from './jwt.ts';
+import { BUILD_CACHE_DIR, PROJECT_ROOT, WEB_DIST_DIR } from './paths.ts';
 import { seedDemoWorkers } from './seed-template.ts';
 import { type SourceClosure, sourceClosure } from './source-closure.ts';
 import { LocalUserDirectory } from './user-directory.ts';
@@ -33,20 +33,10 @@ import { LocalUserDirectory } from './user-directory.ts';
  * `loadWorkflow`); the tables, the roster and the runners follow as soon as DynamoDB answers.
  */
 
-export const PROJECT_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export { PROJECT_ROOT, WEB_DIST_DIR };
 export const DEFAULT_DATA_DIR = join(PROJECT_ROOT, '.data');
-/**
- * Where synthesized state machines are kept by default: a build cache (it depends on the sources, never on
- * the data), shared by every data directory and warmed by `npm install` (scripts/prepare.ts).
- */
-export const DEFAULT_WORKFLOW_CACHE_DIR = join(
-  PROJECT_ROOT,
-  'node_modules',
-  '.cache',
-  'peerpath',
-  'workflows',
-);
-export const WEB_DIST_DIR = join(PROJECT_ROOT, 'web', 'dist');
+/** Where synthesized state machines are kept by default (in the build cache). */
+export const DEFAULT_WORKFLOW_CACHE_DIR = join(BUILD_CACHE_DIR, 'workflows');
 
 export type StaffRole = 'clinician' | 'coordinator' | 'admin';
 const STAFF_ROLES: readonly StaffRole[] = [Role.CLINICIAN, Role.COORDINATOR, Role.ADMIN];

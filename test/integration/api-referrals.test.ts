@@ -7,8 +7,7 @@ import { getReferral, listByReferrer, transition } from '#data/referrals.ts';
 import { logSession } from '#data/sessions.ts';
 import { Stage } from '#domain/lifecycle.ts';
 import type { Referral, ReferralInput } from '#domain/referral.ts';
-import { httpLogger } from '#http/errors.ts';
-import { startTestApi, type TestApi } from '../support/api.ts';
+import { captureHttpLog, startTestApi, type TestApi } from '../support/api.ts';
 import { actors, localDate, referralInput, seedReferral, seedWorker } from '../support/store.ts';
 import { eventually } from '../support/workflow.ts';
 
@@ -22,15 +21,11 @@ const NOTE_CANARY = 'Vexmorrowdale';
 let api: TestApi;
 let clinician: string;
 /** What the handlers wrote through the HTTP logger (the access log), as text. */
-const logLines: string[] = [];
+let logLines: string[] = [];
 const everything = () => [...api.output, ...logLines].join('\n');
 
 beforeAll(async () => {
-  for (const level of ['info', 'warn', 'error'] as const) {
-    vi.spyOn(httpLogger, level).mockImplementation(((...args: unknown[]) => {
-      logLines.push(JSON.stringify(args));
-    }) as never);
-  }
+  logLines = captureHttpLog();
   api = await startTestApi();
   clinician = api.demo.vancouver.staff.clinician;
 });

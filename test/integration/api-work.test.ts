@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { putAlert } from '#data/alerts.ts';
 import { Audience } from '#data/keys.ts';
 import { getReferralDetails } from '#data/referrals.ts';
 import { Stage } from '#domain/lifecycle.ts';
 import type { Referral } from '#domain/referral.ts';
-import { httpLogger } from '#http/errors.ts';
-import { startTestApi, type TestApi } from '../support/api.ts';
+import { captureHttpLog, startTestApi, type TestApi } from '../support/api.ts';
 import { localDate, referralInput, seedReferral, seedWorker } from '../support/store.ts';
 
 // Every success body is checked against the route's declared response schema (a mismatch is a 500).
@@ -19,15 +18,11 @@ let workerA: string;
 let workerB: string;
 let clinician: string;
 /** What the handlers wrote through the HTTP logger (access lines, errors), as text. */
-const logLines: string[] = [];
+let logLines: string[] = [];
 const everything = () => [...api.output, ...logLines].join('\n');
 
 beforeAll(async () => {
-  for (const level of ['info', 'warn', 'error'] as const) {
-    vi.spyOn(httpLogger, level).mockImplementation(((...args: unknown[]) => {
-      logLines.push(JSON.stringify(args));
-    }) as never);
-  }
+  logLines = captureHttpLog();
   api = await startTestApi();
   clinician = api.demo.vancouver.staff.clinician;
   workerA = (await seedWorker(api.stores.vancouver, { maxCaseload: 30, firstName: 'Ari' })).id;

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inject } from 'vitest';
+import { inject, vi } from 'vitest';
 import type { StoreRequest } from '#data/client.ts';
 import type { ProgramRegion, Role } from '#domain/roles.ts';
 import type { Timers } from '#domain/settings.ts';
+import { httpLogger } from '#http/errors.ts';
 import { MemoryEventPublisher } from '../../functions/workflow/ports.ts';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../infra/local/stack.ts';
 import { QUIET_TIMERS } from './workflow.ts';
@@ -134,4 +135,18 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Keeps what the handlers write through the HTTP logger (access lines, errors) instead of printing it, one
+ * JSON text per call, for the PHI checks; `vi.restoreAllMocks()` undoes it.
+ */
+export function captureHttpLog(): string[] {
+  const lines: string[] = [];
+  for (const level of ['info', 'warn', 'error'] as const) {
+    vi.spyOn(httpLogger, level).mockImplementation(((...args: unknown[]) => {
+      lines.push(JSON.stringify(args));
+    }) as never);
+  }
+  return lines;
 }

@@ -4,11 +4,9 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import axe from 'axe-core';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { vi } from 'vitest';
 import type { ProgramRegion, Role } from '#domain/roles.ts';
-import { httpLogger } from '#http/errors.ts';
 import { buildWeb } from '../../scripts/build-web.ts';
-import { startTestApi, type TestApi, type TestApiOptions } from './api.ts';
+import { captureHttpLog, startTestApi, type TestApi, type TestApiOptions } from './api.ts';
 import { localDate } from './store.ts';
 
 /**
@@ -44,12 +42,7 @@ export interface BrowserHarness {
 
 export async function startBrowserHarness(options: TestApiOptions = {}): Promise<BrowserHarness> {
   // The handlers' log lines (access lines, errors) are kept for the PHI checks instead of printed.
-  const handlerLines: string[] = [];
-  for (const level of ['info', 'warn', 'error'] as const) {
-    vi.spyOn(httpLogger, level).mockImplementation(((...args: unknown[]) => {
-      handlerLines.push(JSON.stringify(args));
-    }) as never);
-  }
+  const handlerLines = captureHttpLog();
   const webDir = await mkdtemp(join(tmpdir(), 'peerpath-web-'));
   const cleanups: (() => Promise<unknown>)[] = [() => rm(webDir, { recursive: true, force: true })];
   const stop = async () => {

@@ -6,7 +6,7 @@ import type { Referral } from '#domain/referral.ts';
 import { startReferralWorkflow } from '../../workflows/commands.ts';
 import type { LocalWorkflowRunner } from '../../workflows/local-runner.ts';
 import { actors, referralInput, seedReferral, seedWorker } from '../support/store.ts';
-import { eventually, makeWorkflowHarness, type WorkflowHarness } from '../support/workflow.ts';
+import { eventually, FULL_PATH, makeWorkflowHarness, type WorkflowHarness } from '../support/workflow.ts';
 
 /**
  * The local runner stopped mid-way and a new one started on the same table (`LocalWorkflowRunner.launch`,
@@ -25,17 +25,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-/** The whole lifecycle, through every open stage. */
-const PATH: [Stage, LifecycleEvent][] = [
-  [Stage.REFERRED, 'accept'],
-  [Stage.AWAITING_MATCH, 'match'],
-  [Stage.GOAL_SETTING, 'setGoals'],
-  [Stage.IN_SESSIONS, 'hold'],
-  [Stage.ON_HOLD, 'resume'],
-  [Stage.IN_SESSIONS, 'goalsAchieved'],
-  [Stage.GOALS_ACHIEVED, 'close'],
-];
-const stepsTo = (stage: Stage) => PATH.findIndex(([from]) => from === stage);
+const stepsTo = (stage: Stage) => FULL_PATH.findIndex(([from]) => from === stage);
 
 /** What every referral that went the whole path should have told each audience, once. */
 const EXPECTED = {
@@ -51,15 +41,20 @@ const EXPECTED = {
   ],
   referrer: ['MATCH_MADE', 'REFERRAL_CLOSED'],
   worker: ['NEW_CLIENT', 'REFERRAL_CLOSED'],
-  transitions: PATH.map(([from, event]) => `${from}-${event}`),
+  transitions: FULL_PATH.map(([from, event]) => `${from}-${event}`),
 };
 
 const extraFor = (event: LifecycleEvent, workerId: string) =>
   event === 'match' ? { workerId } : event === 'close' ? { reason: 'GOALS_MET', summary: 'Goals met' } : {};
 
 /** Sends the path's events from step `from` to step `to` (exclusive), each while the machine waits for it. */
-async function drive(referralId: string, workerId: string, from: number, to = PATH.length): Promise<void> {
-  for (const [stage, event] of PATH.slice(from, to)) {
+async function drive(
+  referralId: string,
+  workerId: string,
+  from: number,
+  to = FULL_PATH.length,
+): Promise<void> {
+  for (const [stage, event] of FULL_PATH.slice(from, to)) {
     await h.moveWhenWaiting(referralId, stage, event, extraFor(event, workerId));
   }
 }

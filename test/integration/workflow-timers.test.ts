@@ -11,7 +11,7 @@ import { todayInProgramZone } from '#domain/vocabulary.ts';
 import { checkActivity } from '../../functions/workflow/check-activity.ts';
 import { overdueStateName } from '../../workflows/definition.ts';
 import { actors, localDate, referralInput, seedReferral, seedWorker } from '../support/store.ts';
-import { eventually, makeWorkflowHarness, type WorkflowHarness } from '../support/workflow.ts';
+import { eventually, FULL_PATH, makeWorkflowHarness, type WorkflowHarness } from '../support/workflow.ts';
 
 /**
  * The timers of the referral state machine, shortened to seconds: each wait's overdue alert, once per
@@ -34,17 +34,6 @@ afterAll(async () => {
   await h?.stop();
 });
 
-/** The path through every open stage; a referral reaches a stage by the events before it. */
-const PATH: [Stage, LifecycleEvent][] = [
-  [Stage.REFERRED, 'accept'],
-  [Stage.AWAITING_MATCH, 'match'],
-  [Stage.GOAL_SETTING, 'setGoals'],
-  [Stage.IN_SESSIONS, 'hold'],
-  [Stage.ON_HOLD, 'resume'],
-  [Stage.IN_SESSIONS, 'goalsAchieved'],
-  [Stage.GOALS_ACHIEVED, 'close'],
-];
-
 /** What a person does in each stage to move it on, and where that leads. */
 const ACT: Record<string, { event: LifecycleEvent; to: Stage }> = {
   [Stage.REFERRED]: { event: 'accept', to: Stage.AWAITING_MATCH },
@@ -61,9 +50,9 @@ const extraFor = (event: LifecycleEvent, workerId: string) =>
 /** A new referral, its workflow started, moved (each event sent while the machine waits) to `stage`. */
 async function referralIn(stage: Stage, workerId: string): Promise<string> {
   const referral = await h.newReferral();
-  const steps = PATH.slice(
+  const steps = FULL_PATH.slice(
     0,
-    PATH.findIndex(([from]) => from === stage),
+    FULL_PATH.findIndex(([from]) => from === stage),
   );
   for (const [from, event] of steps) {
     const moved = await h.moveWhenWaiting(referral.id, from, event, extraFor(event, workerId));

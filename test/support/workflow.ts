@@ -3,7 +3,7 @@ import { listAlerts } from '#data/alerts.ts';
 import type { Actor } from '#data/events.ts';
 import { Audience } from '#data/keys.ts';
 import { createReferral, getReferral, type TransitionInput } from '#data/referrals.ts';
-import { type AlertKind, type LifecycleEvent, type Stage, waitFor } from '#domain/lifecycle.ts';
+import { type AlertKind, type LifecycleEvent, Stage, waitFor } from '#domain/lifecycle.ts';
 import type { Referral, ReferralInput } from '#domain/referral.ts';
 import { type ProgramRegion, Role } from '#domain/roles.ts';
 import { type Timers, timersWith } from '#domain/settings.ts';
@@ -232,3 +232,17 @@ export async function makeWorkflowHarness(
   };
   return harness;
 }
+
+/**
+ * The whole lifecycle through every open stage, as (stage, the event that moves it on) pairs: a referral
+ * reaches a stage by the events before it.
+ */
+export const FULL_PATH: readonly [Stage, LifecycleEvent][] = [
+  [Stage.REFERRED, 'accept'],
+  [Stage.AWAITING_MATCH, 'match'],
+  [Stage.GOAL_SETTING, 'setGoals'],
+  [Stage.IN_SESSIONS, 'hold'],
+  [Stage.ON_HOLD, 'resume'],
+  [Stage.IN_SESSIONS, 'goalsAchieved'],
+  [Stage.GOALS_ACHIEVED, 'close'],
+];

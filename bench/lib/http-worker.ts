@@ -1,5 +1,10 @@
 import { Worker } from 'node:worker_threads';
-import type { SendOptions, TimedReply } from '../../test/support/reliability-http.ts';
+import {
+  replyOf,
+  requestOf,
+  type SendOptions,
+  type TimedReply,
+} from '../../test/support/reliability-http.ts';
 
 /**
  * The bench's HTTP client runs in a worker thread, on its own event loop: the latency it measures (request
@@ -82,19 +87,7 @@ export class HttpWorker {
     path: string,
     options: SendOptions = {},
   ): Promise<TimedReply<T>> {
-    const payload =
-      options.body === undefined
-        ? undefined
-        : typeof options.body === 'string'
-          ? options.body
-          : JSON.stringify(options.body);
-    const headers: Record<string, string> = {
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      ...(payload !== undefined
-        ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) }
-        : {}),
-      ...options.headers,
-    };
+    const { payload, headers } = requestOf(options);
     const id = this.next++;
     const reply = await new Promise<WorkerReply>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -107,26 +100,7 @@ export class HttpWorker {
         ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
       });
     });
-    const replyHeaders = new Headers();
-    for (const [name, value] of Object.entries(reply.headers ?? {})) {
-      if (value !== undefined) replyHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
-    }
-    const text = reply.text ?? '';
-    let body: unknown = text;
-    if ((replyHeaders.get('content-type') ?? '').includes('json') && text) {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        body = text;
-      }
-    }
-    return {
-      status: reply.status ?? 0,
-      body: body as T,
-      headers: replyHeaders,
-      requestId: replyHeaders.get('x-request-id') ?? '',
-      ms: reply.ms ?? Number.NaN,
-    };
+    return replyOf<T>(reply.status ?? 0, reply.headers ?? {}, reply.text ?? '', reply.ms ?? Number.NaN);
   }
 
   async close(): Promise<void> {

@@ -43,14 +43,8 @@ export async function send<T = any>(
   }
 }
 
-function sendOnce<T>(
-  agent: Agent | undefined,
-  baseUrl: string,
-  method: string,
-  path: string,
-  options: SendOptions,
-): Promise<TimedReply<T>> {
-  const url = new URL(path, baseUrl);
+/** The request's body text and headers: a bearer token, JSON with its length, then the caller's headers. */
+export function requestOf(options: SendOptions): { payload?: string; headers: Record<string, string> } {
   const payload =
     options.body === undefined
       ? undefined
@@ -66,6 +60,40 @@ function sendOnce<T>(
   };
   // An empty value removes a header (e.g. a body sent with no content type at all).
   for (const [name, value] of Object.entries(headers)) if (value === '') delete headers[name];
+  return payload === undefined ? { headers } : { payload, headers };
+}
+
+/** A reply as the tests read it: JSON bodies parsed, headers as `Headers`, the gateway's request id. */
+export function replyOf<T>(
+  status: number,
+  rawHeaders: Readonly<Record<string, string | string[] | undefined>>,
+  text: string,
+  ms: number,
+): TimedReply<T> {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(rawHeaders)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  let body: unknown = text;
+  if ((headers.get('content-type') ?? '').includes('json') && text) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+  }
+  return { status, body: body as T, headers, requestId: headers.get('x-request-id') ?? '', ms };
+}
+
+function sendOnce<T>(
+  agent: Agent | undefined,
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: SendOptions,
+): Promise<TimedReply<T>> {
+  const url = new URL(path, baseUrl);
+  const { payload, headers } = requestOf(options);
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const req = request(
@@ -82,27 +110,8 @@ function sendOnce<T>(
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', reject);
         res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let body: unknown = text;
-          if ((res.headers['content-type'] ?? '').includes('json') && text) {
-            try {
-              body = JSON.parse(text);
-            } catch {
-              body = text;
-            }
-          }
           const ms = performance.now() - started;
-          const replyHeaders = new Headers();
-          for (const [name, value] of Object.entries(res.headers)) {
-            if (value !== undefined) replyHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
-          }
-          resolve({
-            status: res.statusCode ?? 0,
-            body: body as T,
-            headers: replyHeaders,
-            requestId: String(res.headers['x-request-id'] ?? ''),
-            ms,
-          });
+          resolve(replyOf<T>(res.statusCode ?? 0, res.headers, Buffer.concat(chunks).toString('utf8'), ms));
         });
       },
     );

@@ -1,5 +1,4 @@
 import {
-  getReferral,
   recordExecution,
   type TransitionInput,
   type TransitionResult,

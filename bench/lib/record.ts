@@ -4,7 +4,7 @@ import { median, percentile, round } from './stats.ts';
 
 /**
  * One measured API call: the latency the client saw, and the API's own DynamoDB work during it (the
- * operations its handler sent, timed by SDK middleware in the same run).
+ * operations its handler sent, each timed from its SDK `send` to its result in the same run).
  */
 export interface CallSample {
   route: string;
@@ -17,6 +17,8 @@ export interface CallSample {
   dynamoMs: number;
   /** DynamoDB operations the call sent, in order. */
   operations: string[];
+  /** HTTP requests to DynamoDB (one per attempt: an operation retried counts twice). */
+  requests: number;
 }
 
 export class UnexpectedReply extends Error {
@@ -72,6 +74,7 @@ export class Recorder {
       handlerMs: (trace.handlerEnd ?? trace.handlerStart) - trace.handlerStart,
       dynamoMs: busyTime(trace.operations),
       operations: trace.operations.map((op) => op.operation),
+      requests: trace.requests,
     };
   }
 }
@@ -98,7 +101,7 @@ export interface RouteFigures {
 export function figuresOf(route: string, samples: readonly CallSample[]): RouteFigures {
   const ms = samples.map((s) => s.ms);
   const dynamo = samples.map((s) => s.dynamoMs);
-  const requests = samples.map((s) => s.operations.length);
+  const requests = samples.map((s) => s.requests);
   const withDynamo = samples.filter((s) => s.dynamoMs > 0);
   const signatures = new Map<string, number>();
   for (const s of samples) {

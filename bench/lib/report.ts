@@ -217,7 +217,8 @@ export function markdown(results: BenchResults): string {
     lines.push('', '## Per route', '');
     lines.push(
       'Calls one at a time; latency as the client saw it over HTTP; DynamoDB time = wall time with at least one of ' +
-        "the call's own SDK operations in flight (timed by SDK middleware in the same call). Ratio = median over " +
+        "the call's own SDK calls in flight (each timed from its `send` to its result, in the same call); requests = " +
+        'HTTP requests to DynamoDB, counted by SDK middleware (retries count). Ratio = median over ' +
         'calls of latency / DynamoDB time; p99 ratio = p99 latency / p99 DynamoDB time.',
       '',
     );

@@ -65,11 +65,13 @@ export class WaitWatcher {
         ) {
           const pk = text(input.Key?.pk);
           const stage = text(input.ExpressionAttributeValues?.[':stage']);
-          if (pk && stage) this.record(pk.replace(/^REF#/, ''), stage);
+          // After the runner's own continuation of this write (the SDK's unwinding, the wait's return) has
+          // run: a waiter resolved right here would send its call while that work still holds the loop.
+          if (pk && stage) setImmediate(() => this.record(pk.replace(/^REF#/, ''), stage));
         }
         return out;
       },
-      { step: 'initialize', name: 'benchWaitWatcher', priority: 'low' },
+      { step: 'initialize', name: 'benchWaitWatcher', priority: 'high' },
     );
   }
 

@@ -134,7 +134,7 @@ export async function runLifecycles(
     ratioP50: round(percentile(ms, 50) / percentile(dynamo, 50)),
     ratioP99: round(percentile(ms, 99) / percentile(dynamo, 99)),
     ratioAggregate: round(sum(ms) / sum(dynamo)),
-    requestsPerCall: round(mean(calls.map((c) => c.operations.length))),
+    requestsPerCall: round(mean(calls.map((c) => c.requests))),
     transitions: {
       min: Math.min(...counts),
       median: median(counts),

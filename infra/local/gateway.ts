@@ -135,6 +135,10 @@ interface CompiledRoute {
   route: RouteSpec;
   pattern: RegExp;
   names: string[];
+  /** `GET /referrals/{id}`, as API Gateway names it. */
+  routeKey: string;
+  /** The local stand-in for the route's Lambda function name. */
+  functionName: string;
 }
 
 function compile(route: RouteSpec): CompiledRoute {
@@ -150,32 +154,61 @@ function compile(route: RouteSpec): CompiledRoute {
       return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     })
     .join('');
-  return { route, pattern: new RegExp(`^${source}$`), names };
+  const functionName = `peerpath-local-${route.handler.file.replace(/[^A-Za-z0-9]+/g, '-')}-${route.handler.export}`;
+  return {
+    route,
+    pattern: new RegExp(`^${source}$`),
+    names,
+    routeKey: `${route.method} ${route.path}`,
+    functionName,
+  };
 }
 
-type Match = { route: RouteSpec; params: Record<string, string> } | { allow: string[] } | undefined;
+/** Routes grouped by their number of path segments: a request is only tried against its own group. */
+class RouteTable {
+  private readonly bySegments = new Map<number, CompiledRoute[]>();
 
-function match(compiled: readonly CompiledRoute[], method: string, path: string): Match {
-  const allow: string[] = [];
-  for (const { route, pattern, names } of compiled) {
-    const found = pattern.exec(path);
-    if (!found) continue;
-    if (route.method !== method) {
-      allow.push(route.method);
-      continue;
+  constructor(routes: readonly RouteSpec[]) {
+    for (const route of routes) {
+      const compiled = compile(route);
+      const count = segmentCount(route.path);
+      const group = this.bySegments.get(count) ?? [];
+      group.push(compiled);
+      this.bySegments.set(count, group);
     }
-    const params: Record<string, string> = {};
-    names.forEach((name, i) => {
-      try {
-        params[name] = decodeURIComponent(found[i + 1]!);
-      } catch {
-        throw new ValidationError([{ path: `params.${name}`, message: 'Malformed percent-encoding' }]);
-      }
-    });
-    return { route, params };
   }
-  return allow.length > 0 ? { allow } : undefined;
+
+  match(method: string, path: string): Match {
+    const allow: string[] = [];
+    for (const compiled of this.bySegments.get(segmentCount(path)) ?? []) {
+      const found = compiled.pattern.exec(path);
+      if (!found) continue;
+      if (compiled.route.method !== method) {
+        allow.push(compiled.route.method);
+        continue;
+      }
+      const params: Record<string, string> = {};
+      for (let i = 0; i < compiled.names.length; i++) {
+        const name = compiled.names[i]!;
+        try {
+          params[name] = decodeURIComponent(found[i + 1]!);
+        } catch {
+          throw new ValidationError([{ path: `params.${name}`, message: 'Malformed percent-encoding' }]);
+        }
+      }
+      return { compiled, params };
+    }
+    return allow.length > 0 ? { allow } : undefined;
+  }
 }
+
+function segmentCount(path: string): number {
+  let count = 0;
+  for (let i = 0; i < path.length; i++) if (path.charCodeAt(i) === 47 /* / */) count++;
+  return count;
+}
+
+type Match = { compiled: CompiledRoute; params: Record<string, string> } | { allow: string[] } | undefined;
 
 // --- the event and the response ----------------------------------------------------------------------
 
@@ -194,78 +227,100 @@ export function flattenClaims(claims: Record<string, unknown>): Record<string, s
 const TEXT_TYPES =
   /^(application\/([\w.+-]*\+)?json|application\/x-www-form-urlencoded|text\/|application\/xml)/i;
 
-function clfTime(date: Date): string {
-  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(date.getUTCDate())}/${months[date.getUTCMonth()]}/${date.getUTCFullYear()}:${pad(
-    date.getUTCHours(),
-  )}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+let clfSecond = -1;
+let clfText = '';
+
+/** `23/Nov/2026:15:04:02 +0000`, API Gateway's `requestContext.time` (the same second is formatted once). */
+function clfTime(epochMs: number): string {
+  const second = Math.floor(epochMs / 1000);
+  if (second !== clfSecond) {
+    const date = new Date(second * 1000);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    clfText = `${pad(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:${pad(
+      date.getUTCHours(),
+    )}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
+    clfSecond = second;
+  }
+  return clfText;
 }
 
 interface EventInput {
   req: IncomingMessage;
-  url: URL;
+  /** The request target's query string, as sent (without `?`). */
+  rawQuery: string;
   route: RouteSpec;
+  /** `GET /referrals/{id}`. */
+  routeKey: string;
   apiPath: string;
   params: Record<string, string>;
   region?: ProgramRegion;
-  claims?: Record<string, unknown>;
+  /** The verified token's claims, flattened to strings (`flattenClaims`). */
+  claims?: Record<string, string>;
   body: Buffer | undefined;
   requestId: string;
 }
 
 export function buildEvent(input: EventInput): APIGatewayProxyEventV2 {
-  const { req, url, route, apiPath, params, region, claims, body, requestId } = input;
+  const { req, rawQuery, route, routeKey, apiPath, params, region, claims, body, requestId } = input;
+  // Node lower-cases header names already; repeated headers arrive as one value (arrays: set-cookie only).
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  const incoming = req.headers;
+  for (const name in incoming) {
+    const value = incoming[name];
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
-  const query: Record<string, string> = {};
-  for (const [key, value] of url.searchParams) query[key] = key in query ? `${query[key]},${value}` : value;
-  const pathParameters = { ...params, ...(region ? { region } : {}) };
-  const now = new Date();
-  const routeKey = `${route.method} ${route.path}`;
+  const epochMs = Date.now();
   const contentType = headers['content-type'] ?? '';
-  const isBase64Encoded = body !== undefined && body.length > 0 && !TEXT_TYPES.test(contentType);
+  const hasBody = body !== undefined && body.length > 0;
+  const isBase64Encoded = hasBody && !TEXT_TYPES.test(contentType);
   const host = headers.host ?? 'localhost';
-  const event = {
+  const dot = host.indexOf('.');
+  const event: Record<string, unknown> = {
     version: '2.0',
     routeKey,
     rawPath: apiPath,
-    rawQueryString: url.search.replace(/^\?/, ''),
-    ...(headers.cookie ? { cookies: headers.cookie.split(/;\s*/) } : {}),
-    headers,
-    ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
-    ...(Object.keys(pathParameters).length > 0 ? { pathParameters } : {}),
-    requestContext: {
-      accountId: 'local',
-      apiId: `local-${region ?? 'root'}`,
-      domainName: host,
-      domainPrefix: host.split('.')[0] ?? host,
-      http: {
-        method: route.method,
-        path: apiPath,
-        protocol: `HTTP/${req.httpVersion}`,
-        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-        userAgent: headers['user-agent'] ?? '',
-      },
-      requestId,
-      routeKey,
-      stage: '$default',
-      time: clfTime(now),
-      timeEpoch: now.getTime(),
-      ...(claims ? { authorizer: { jwt: { claims: flattenClaims(claims), scopes: null } } } : {}),
-    },
-    ...(body !== undefined && body.length > 0
-      ? { body: isBase64Encoded ? body.toString('base64') : body.toString('utf8') }
-      : {}),
-    isBase64Encoded,
+    rawQueryString: rawQuery,
   };
-  return event as APIGatewayProxyEventV2;
+  if (headers.cookie) event.cookies = headers.cookie.split(/;\s*/);
+  event.headers = headers;
+  if (rawQuery !== '') {
+    const query: Record<string, string> = {};
+    for (const [key, value] of new URLSearchParams(rawQuery))
+      query[key] = key in query ? `${query[key]},${value}` : value;
+    if (Object.keys(query).length > 0) event.queryStringParameters = query;
+  }
+  const pathParameters: Record<string, string> = region ? { ...params, region } : params;
+  for (const _ in pathParameters) {
+    event.pathParameters = pathParameters;
+    break;
+  }
+  const requestContext: Record<string, unknown> = {
+    accountId: 'local',
+    apiId: `local-${region ?? 'root'}`,
+    domainName: host,
+    domainPrefix: dot === -1 ? host : host.slice(0, dot),
+    http: {
+      method: route.method,
+      path: apiPath,
+      protocol: `HTTP/${req.httpVersion}`,
+      sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+      userAgent: headers['user-agent'] ?? '',
+    },
+    requestId,
+    routeKey,
+    stage: '$default',
+    time: clfTime(epochMs),
+    timeEpoch: epochMs,
+  };
+  if (claims) requestContext.authorizer = { jwt: { claims, scopes: null } };
+  event.requestContext = requestContext;
+  if (hasBody) event.body = isBase64Encoded ? body.toString('base64') : body.toString('utf8');
+  event.isBase64Encoded = isBase64Encoded;
+  return event as unknown as APIGatewayProxyEventV2;
 }
 
-function lambdaContext(ref: HandlerRef, requestId: string, deadline: number): Context {
-  const functionName = `peerpath-local-${ref.file.replace(/[^A-Za-z0-9]+/g, '-')}-${ref.export}`;
+function lambdaContext(functionName: string, requestId: string, deadline: number): Context {
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
@@ -371,7 +426,20 @@ async function staticFile(staticDir: string, pathname: string): Promise<Reply | 
 
 type Body = Buffer | undefined | 'too-large';
 
-function readBody(req: IncomingMessage, limit: number): Promise<Body> {
+/** A request path that WHATWG URL would leave as it is: segments of unreserved characters, none a dot segment. */
+const PLAIN_PATH = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*\/?$/;
+
+/** True when the request carries no body (RFC 9112 §6.3: neither Content-Length nor Transfer-Encoding). */
+function hasNoBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0');
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Body> | undefined {
+  if (hasNoBody(req)) {
+    req.resume(); // nothing to read: let the stream end on its own
+    return undefined;
+  }
   return new Promise((resolvePromise, reject) => {
     const declared = Number(req.headers['content-length'] ?? Number.NaN);
     const chunks: Buffer[] = [];
@@ -421,28 +489,37 @@ function isAllowedHost(host: string | undefined, allowed: readonly string[]): bo
  * Verified tokens, remembered by their exact text until they expire: a page sends the same ID token with
  * every request for an hour, and verifying its RS256 signature each time (a crypto job on the thread pool)
  * was a measurable part of every local call (bench/results). The same bytes verify the same way, so only
- * the expiry and not-before times are checked again. Bounded; the oldest entry goes first.
+ * the expiry and not-before times are checked again. Bounded; the oldest entry goes first. The claims are
+ * kept flattened as API Gateway hands them to a Lambda, too.
  */
 export class VerifiedTokens {
-  private readonly claims = new Map<string, Record<string, unknown>>();
+  private readonly known = new Map<string, { exp: number; nbf?: number; flat: Record<string, string> }>();
 
   constructor(
     private readonly jwt: Pick<LocalJwt, 'verifyToken'>,
     private readonly limit = 1000,
   ) {}
 
-  async claimsOf(token: string): Promise<Record<string, unknown>> {
+  /** The token's claims as strings (`flattenClaims`), or throws as `verifyToken` does. */
+  async claimsOf(token: string): Promise<Record<string, string>> {
     const now = Date.now() / 1000;
-    const known = this.claims.get(token);
+    const known = this.known.get(token);
     if (known) {
-      const { exp, nbf } = known as { exp?: unknown; nbf?: unknown };
-      if (typeof exp === 'number' && exp > now && (typeof nbf !== 'number' || nbf <= now)) return known;
-      this.claims.delete(token);
+      if (known.exp > now && (known.nbf === undefined || known.nbf <= now)) return known.flat;
+      this.known.delete(token);
     }
-    const fresh = (await this.jwt.verifyToken(token)) as Record<string, unknown>;
-    if (this.claims.size >= this.limit) this.claims.delete(this.claims.keys().next().value as string);
-    this.claims.set(token, fresh);
-    return fresh;
+    const claims = (await this.jwt.verifyToken(token)) as Record<string, unknown>;
+    const flat = flattenClaims(claims);
+    // A token without a numeric expiry is never remembered (verifyToken refuses those anyway).
+    if (typeof claims.exp === 'number') {
+      if (this.known.size >= this.limit) this.known.delete(this.known.keys().next().value as string);
+      this.known.set(token, {
+        exp: claims.exp,
+        ...(typeof claims.nbf === 'number' ? { nbf: claims.nbf } : {}),
+        flat,
+      });
+    }
+    return flat;
   }
 }
 
@@ -451,15 +528,20 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const timeoutMs = options.handlerTimeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS;
   const allowedHosts = options.allowedHosts ?? ['localhost', '127.0.0.1', '[::1]'];
-  const regionRoutes = options.routes.map(compile);
-  const rootRoutes = options.routes.filter((route) => route.public).map(compile);
+  const regionRoutes = new RouteTable(options.routes);
+  const rootRoutes = new RouteTable(options.routes.filter((route) => route.public));
   const served = new Set<string>(options.regions);
 
   const verified = new VerifiedTokens(options.jwt);
 
-  async function invoke(input: Omit<EventInput, 'claims'>, bearer: string | undefined): Promise<Reply> {
-    let claims: Record<string, unknown> | undefined;
-    if (!input.route.public) {
+  async function invoke(
+    input: Omit<EventInput, 'claims' | 'route' | 'routeKey'>,
+    compiled: CompiledRoute,
+    bearer: string | undefined,
+  ): Promise<Reply> {
+    const { route } = compiled;
+    let claims: Record<string, string> | undefined;
+    if (!route.public) {
       if (!bearer) return errorReply(new UnauthorizedError(), input.requestId);
       try {
         claims = await verified.claimsOf(bearer);
@@ -467,17 +549,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         return errorReply(new UnauthorizedError('The bearer token is invalid or expired'), input.requestId);
       }
     }
-    const event = buildEvent({ ...input, ...(claims ? { claims } : {}) });
+    const event = buildEvent({ ...input, route, routeKey: compiled.routeKey, ...(claims ? { claims } : {}) });
     const deadline = Date.now() + timeoutMs;
     let timer: NodeJS.Timeout | undefined;
     try {
-      const handler = await options.loadHandler(input.route.handler);
+      const handler = await options.loadHandler(route.handler);
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new ServiceUnavailableError()), timeoutMs);
         timer.unref();
       });
       const result = await Promise.race([
-        handler(event, lambdaContext(input.route.handler, input.requestId, deadline)),
+        handler(event, lambdaContext(compiled.functionName, input.requestId, deadline)),
         timeout,
       ]);
       return replyFromResult(result);
@@ -521,13 +603,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         correlationId: requestId,
       });
     }
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const target = req.url ?? '/';
+    const queryAt = target.indexOf('?');
+    const rawQuery = queryAt === -1 ? '' : target.slice(queryAt + 1);
+    // The path as WHATWG URL normalises it (dot segments, percent-encoding), without parsing a whole URL
+    // when the target is a plain absolute path.
+    const rawPath = queryAt === -1 ? target : target.slice(0, queryAt);
+    const path = PLAIN_PATH.test(rawPath) ? rawPath : new URL(rawPath, 'http://localhost').pathname;
     const method = (req.method ?? 'GET').toUpperCase();
-    const body = await readBody(req, bodyLimit);
+    const pending = readBody(req, bodyLimit);
+    const body = pending === undefined ? undefined : await pending;
     if (body === 'too-large') {
       return errorReply(new PayloadTooLargeError(bodyLimit), requestId);
     }
-    const path = url.pathname;
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
 
     if (path === '/local/token') {
@@ -539,7 +627,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const result = await extra.handle({
         method,
         path,
-        query: url.searchParams,
+        query: new URLSearchParams(rawQuery),
         headers: req.headers,
         body,
       });
@@ -553,25 +641,23 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       };
     }
 
-    const [, first = '', ...rest] = path.split('/');
-    const common = { req, url, body, requestId };
+    const firstEnd = path.indexOf('/', 1);
+    const first = firstEnd === -1 ? path.slice(1) : path.slice(1, firstEnd);
     let found: Match;
     let region: ProgramRegion | undefined;
     let apiPath = path;
     if (served.has(first)) {
       region = first as ProgramRegion;
-      apiPath = `/${rest.join('/')}`;
-      found = match(regionRoutes, method, apiPath);
+      apiPath = firstEnd === -1 ? '/' : path.slice(firstEnd);
+      found = regionRoutes.match(method, apiPath);
     } else if ((PROGRAM_REGIONS as readonly string[]).includes(first)) {
       return errorReply(new HttpNotFoundError(), requestId); // a region this gateway does not serve
     } else {
-      found = match(rootRoutes, method, path);
+      found = rootRoutes.match(method, path);
     }
-    if (found && 'route' in found) {
-      return invoke(
-        { ...common, route: found.route, apiPath, params: found.params, ...(region ? { region } : {}) },
-        bearer,
-      );
+    if (found && 'compiled' in found) {
+      const input = { req, rawQuery, apiPath, params: found.params, body, requestId };
+      return invoke(region ? { ...input, region } : input, found.compiled, bearer);
     }
     if (found && 'allow' in found) return errorReply(new MethodNotAllowedError(found.allow), requestId);
     if (region === undefined && (method === 'GET' || method === 'HEAD')) {

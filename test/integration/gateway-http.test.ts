@@ -240,6 +240,37 @@ describe('the local gateway', () => {
     });
   });
 
+  it('reads a chunked body, and resolves dot segments in the path as a URL would', async () => {
+    const bearer = await token();
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port: gateway.port,
+          method: 'POST',
+          path: '/vancouver/capture/x/../7?via=chunks',
+          headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.write('{"part":');
+      req.end('1}'); // no Content-Length: sent as Transfer-Encoding: chunked
+    });
+    expect(status).toBe(200);
+    expect(captured).toMatchObject({
+      routeKey: 'POST /capture/{id}',
+      rawPath: '/capture/7',
+      rawQueryString: 'via=chunks',
+      pathParameters: { id: '7', region: 'vancouver' },
+      body: '{"part":1}',
+    });
+    expect(captured?.headers['transfer-encoding']).toBe('chunked');
+  });
+
   it('runs the middy chain on the flattened claims: caller, params and body reach the handler', async () => {
     const response = await call('/vancouver/things/42', post({ name: 'x' }, await token('admin')));
     expect(response.status).toBe(200);

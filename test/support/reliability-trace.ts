@@ -23,7 +23,7 @@ import { type LocalStack, PROJECT_ROOT } from '../../infra/local/stack.ts';
 export interface TracedOperation {
   /** `GetItem`, `Query`, `TransactWriteItems`, … */
   operation: string;
-  /** `performance.now()` at the SDK call's start and end (retries included). */
+  /** `performance.now()` when `send` was called and when it settled (retries included). */
   start: number;
   end: number;
   /** True when the SDK call threw. */
@@ -37,6 +37,8 @@ export interface CallTrace {
   /** `POST /referrals/{id}/match`. */
   routeKey: string;
   operations: TracedOperation[];
+  /** HTTP requests sent to DynamoDB (counted by SDK middleware: one per attempt, so retries count). */
+  requests: number;
   /** `performance.now()` around the handler (after the gateway verified the token). */
   handlerStart: number;
   handlerEnd?: number;
@@ -95,6 +97,18 @@ export function busyTime(operations: readonly Pick<TracedOperation, 'start' | 'e
   return total;
 }
 
+/** A command as `send` gets it: the document client's commands wrap the low-level one (`clientCommand`). */
+interface SentCommand {
+  input?: unknown;
+  clientCommand?: object;
+}
+
+/** `GetItem`, `TransactWriteItems`, …: the DynamoDB operation, also for the document client's `GetCommand`. */
+export function operationOf(command: SentCommand): string {
+  const low = command.clientCommand ?? command;
+  return low.constructor.name.replace(/Command$/, '') || 'Unknown';
+}
+
 export async function startTracingApi(stack: LocalStack, options: TracingApiOptions): Promise<TracingApi> {
   const scope = new AsyncLocalStorage<CallTrace>();
   const traces = new Map<string, CallTrace>();
@@ -102,25 +116,35 @@ export async function startTracingApi(stack: LocalStack, options: TracingApiOpti
   /** The call in flight, in `sequential` attribution. */
   let current: CallTrace | undefined;
   const doc = createDocumentClient({ ...options.client, endpoint: stack.dynamo.endpoint });
+  // The whole SDK call is timed, from `send` to its promise settling: the SDK's per-call work before its
+  // middleware stack runs (resolving the stack, ~0.15 ms) is part of the raw SDK call as much as the round
+  // trip is, and a middleware inside the stack cannot see it.
+  const send = doc.send.bind(doc) as (command: unknown) => Promise<unknown>;
+  (doc as { send: unknown }).send = async (command: SentCommand) => {
+    const trace = attribution === 'context' ? scope.getStore() : current;
+    const operation = operationOf(command);
+    const start = performance.now();
+    let failed = false;
+    try {
+      return await send(command);
+    } catch (error) {
+      failed = true;
+      throw error;
+    } finally {
+      const input = (command.input ?? {}) as Record<string, unknown>;
+      const traced: TracedOperation = { operation, start, end: performance.now(), failed, input };
+      trace?.operations.push(traced);
+      options.onOperation?.({ ...traced, ...(trace ? { requestId: trace.requestId } : {}) });
+    }
+  };
+  // Each HTTP request to DynamoDB, retries included, is counted by a middleware after the retry middleware.
   doc.middlewareStack.add(
-    (next, context) => async (args) => {
+    (next) => async (args) => {
       const trace = attribution === 'context' ? scope.getStore() : current;
-      const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
-      const start = performance.now();
-      let failed = false;
-      try {
-        return await next(args);
-      } catch (error) {
-        failed = true;
-        throw error;
-      } finally {
-        const input = (args.input ?? {}) as Record<string, unknown>;
-        const traced: TracedOperation = { operation, start, end: performance.now(), failed, input };
-        trace?.operations.push(traced);
-        options.onOperation?.({ ...traced, ...(trace ? { requestId: trace.requestId } : {}) });
-      }
+      if (trace) trace.requests++;
+      return next(args);
     },
-    { step: 'initialize', name: 'peerpathTrace', priority: 'high' },
+    { step: 'finalizeRequest', name: 'peerpathRequestCount', priority: 'low' },
   );
 
   const deps = new Map<ProgramRegion, ApiDeps>(
@@ -149,17 +173,25 @@ export async function startTracingApi(stack: LocalStack, options: TracingApiOpti
           requestId: event.requestContext.requestId,
           routeKey: event.routeKey,
           operations: [],
+          requests: 0,
           handlerStart: performance.now(),
         };
         traces.set(trace.requestId, trace);
-        const run = async () => {
-          try {
-            return await handler(event, context);
-          } finally {
-            trace.handlerEnd = performance.now();
-            if (current === trace) current = undefined;
-          }
+        const ended = () => {
+          trace.handlerEnd = performance.now();
+          if (current === trace) current = undefined;
         };
+        const run = () =>
+          handler(event, context).then(
+            (result) => {
+              ended();
+              return result;
+            },
+            (error: unknown) => {
+              ended();
+              throw error;
+            },
+          );
         if (attribution === 'context') return scope.run(trace, run);
         current = trace;
         return run();

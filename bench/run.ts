@@ -128,6 +128,7 @@ async function main(): Promise<void> {
           const pass = routePass(r, single);
           return { ...r, singleReferral: single, ...(pass !== undefined ? { pass } : {}) };
         });
+        if (routes.floor) results.floor = routes.floor;
         results.missingRoutes = routes.missing;
         results.routeFailures = routes.failures;
         progress.note(`routes: ${routes.routes.length} routes measured, ${routes.missing.length} not`);

@@ -12,6 +12,8 @@ export type { TimedReply } from '../../test/support/reliability-http.ts';
 
 export interface BenchClient extends FlowApi {
   as(role: Role, region?: ProgramRegion, sub?: string): BenchCaller;
+  /** A GET to another server (the bench's floor server) from the same thread and agent, with `role`'s token. */
+  getFrom<T = any>(baseUrl: string, path: string, role: Role, region?: ProgramRegion): Promise<TimedReply<T>>;
   close(): Promise<void>;
 }
 
@@ -27,17 +29,21 @@ export function benchClient(
 ): BenchClient {
   const http = new HttpWorker();
   const tokens = new Map<string, Promise<string>>();
+  const tokenOf = (role: Role, region: ProgramRegion, sub?: string) => {
+    const key = `${role}|${region}|${sub ?? ''}`;
+    let promise = tokens.get(key);
+    if (!promise) {
+      promise = tokenFor(role, region, sub);
+      tokens.set(key, promise);
+    }
+    return promise;
+  };
   return {
+    async getFrom(otherUrl, path, role, region = 'vancouver') {
+      return http.send(otherUrl, 'GET', path, { token: await tokenOf(role, region) });
+    },
     as(role, region = 'vancouver', sub) {
-      const key = `${role}|${region}|${sub ?? ''}`;
-      const token = () => {
-        let promise = tokens.get(key);
-        if (!promise) {
-          promise = tokenFor(role, region, sub);
-          tokens.set(key, promise);
-        }
-        return promise;
-      };
+      const token = () => tokenOf(role, region, sub);
       const call =
         (method: string) =>
         async <T>(path: string, body?: unknown, headers?: Record<string, string>) =>

@@ -42,6 +42,7 @@ export interface BenchResults {
   routes?: (RouteFigures & { singleReferral: boolean; pass?: boolean })[];
   missingRoutes?: RoutesResult['missing'];
   routeFailures?: RoutesResult['failures'];
+  floor?: RoutesResult['floor'];
   lifecycle?: LifecycleResult;
   queue?: QueueResult;
   matching?: MatchingResult;
@@ -98,6 +99,15 @@ export function summaryFigures(results: Omit<BenchResults, 'figures' | 'sectionL
       ...(most ? { pass: over.length === 0 } : {}),
       ...(over.length > 0 ? { note: `over: ${over.join(', ')}` } : {}),
     });
+    if (results.floor) {
+      const f = results.floor;
+      figures.push({
+        id: 'route-floor',
+        figure: "The floor: a bare Node server making getReferral's Query, latency / DynamoDB time, p50",
+        value: `${f.floor.ratio}× (getReferral alongside it: ${f.api.ratio}×, +${f.apiOverFloorMs} ms)`,
+        target: 'measured',
+      });
+    }
     if (results.missingRoutes && results.missingRoutes.length > 0) {
       figures.push({
         id: 'routes-missing',
@@ -235,6 +245,25 @@ export function markdown(results: BenchResults): string {
       );
     }
     lines.push('', 'ᵃ not a single-referral op: its request count is measured, not bound.');
+    if (results.floor) {
+      const f = results.floor;
+      lines.push(
+        '',
+        '### The floor',
+        '',
+        `A bare Node HTTP server whose only work is getReferral's DynamoDB Query (same SDK client, same table), ` +
+          `called from the same client thread with the same token, alternating with getReferral through the ` +
+          `gateway, ${f.pauseMs} ms of idle before each call; ${f.n} pairs. No API could score better here.`,
+        '',
+        '| | p50 ms | DynamoDB p50 ms | ratio p50 |',
+        '|---|---|---|---|',
+        `| bare server | ${f.floor.p50Ms} | ${f.floor.dynamoP50Ms} | ${f.floor.ratio} |`,
+        `| getReferral (PeerPath) | ${f.api.p50Ms} | ${f.api.dynamoP50Ms} | ${f.api.ratio} |`,
+        '',
+        `PeerPath's own time per call beyond the floor's (gateway, token, validation, access check, view, ` +
+          `audit line), median over pairs: ${f.apiOverFloorMs} ms.`,
+      );
+    }
     for (const m of results.missingRoutes ?? []) lines.push(`- not measured: ${m.route} — ${cell(m.reason)}`);
   }
   if (results.lifecycle) {

@@ -7,8 +7,10 @@ import { ROUTES } from '../../functions/routes.ts';
 import { programDate, referralForm, sessionBody, workerForm } from '../../test/support/reliability-flow.ts';
 import type { BenchCaller, TimedReply } from '../lib/http.ts';
 import type { Progress } from '../lib/progress.ts';
+import { FLOOR_DYNAMO_HEADER, startFloorServer } from '../lib/floor.ts';
 import { figuresOf, Recorder, type RouteFigures } from '../lib/record.ts';
 import type { BenchStack } from '../lib/stack.ts';
+import { median, round } from '../lib/stats.ts';
 
 /**
  * Every route of the table, called one at a time over HTTP (so nothing else of the API runs meanwhile),
@@ -18,8 +20,23 @@ import type { BenchStack } from '../lib/stack.ts';
  * waits until the state machine waits for it, as it would when a person acts.
  */
 
+/**
+ * getReferral set against the floor (bench/lib/floor.ts: a bare server making the same Query), called
+ * alternately with the same pause before each, so both see the same machine.
+ */
+export interface FloorComparison {
+  n: number;
+  /** Idle time before each call (ms): the machine as a person's next click finds it. */
+  pauseMs: number;
+  floor: { p50Ms: number; dynamoP50Ms: number; ratio: number };
+  api: { p50Ms: number; dynamoP50Ms: number; ratio: number };
+  /** Median over pairs of (API latency − API DynamoDB time) − (floor latency − floor DynamoDB time). */
+  apiOverFloorMs: number;
+}
+
 export interface RoutesResult {
   routes: RouteFigures[];
+  floor?: FloorComparison;
   /** Routes of the table with no sample (and why). */
   missing: { route: string; reason: string }[];
   failures: { route: string; count: number; example: string }[];
@@ -223,6 +240,8 @@ export async function runRoutes(
   if (rewaitMisses > 0)
     options.progress.note(`routes: the machine did not wait again ${rewaitMisses} time(s)`);
 
+  const floor = await compareWithFloor(bench, options.samples, options.progress);
+
   const figures = [...recorder.samples].map(([route, samples]) => figuresOf(route, samples));
   const order = ROUTES.map((r) => r.id);
   figures.sort((x, y) => order.indexOf(x.route) - order.indexOf(y.route));
@@ -232,7 +251,54 @@ export async function runRoutes(
   }));
   return {
     routes: figures,
+    floor,
     missing,
     failures: [...recorder.failures].map(([route, f]) => ({ route, ...f })),
+  };
+}
+
+const FLOOR_PAUSE_MS = 10;
+
+async function compareWithFloor(bench: BenchStack, pairs: number, progress: Progress): Promise<FloorComparison> {
+  const clinician = bench.client.as(Role.CLINICIAN, REGION);
+  const coordinator = bench.client.as(Role.COORDINATOR, REGION);
+  const submitted = await clinician.post('/referrals', referralForm(REGION));
+  const id = String(submitted.body.id);
+  await bench.waits.waitingIn(id, Stage.REFERRED);
+  const server = await startFloorServer(bench.api.doc, bench.stack.stores[REGION].tableName);
+  const recorder = new Recorder(bench.api);
+  const pause = () => new Promise((resolve) => setTimeout(resolve, FLOOR_PAUSE_MS));
+  const floor: { ms: number; dynamoMs: number }[] = [];
+  const api: { ms: number; dynamoMs: number }[] = [];
+  try {
+    for (let i = 0; i < pairs; i++) {
+      await pause();
+      const bare = await bench.client.getFrom(server.url, `/referrals/${id}`, Role.COORDINATOR, REGION);
+      if (bare.status !== 200) throw new Error(`floor server answered ${bare.status}`);
+      floor.push({ ms: bare.ms, dynamoMs: Number(bare.headers.get(FLOOR_DYNAMO_HEADER)) });
+      await pause();
+      const reply = await coordinator.get(`/referrals/${id}`);
+      const sample = recorder.sampleOf('getReferral', reply);
+      if (reply.status !== 200 || !sample) throw new Error(`getReferral answered ${reply.status}`);
+      api.push(sample);
+      progress.update('routes: floor', i + 1, pairs);
+    }
+  } finally {
+    await server.close();
+  }
+  const summary = (calls: { ms: number; dynamoMs: number }[]) => ({
+    p50Ms: round(median(calls.map((c) => c.ms))),
+    dynamoP50Ms: round(median(calls.map((c) => c.dynamoMs))),
+    ratio: round(median(calls.map((c) => c.ms / c.dynamoMs))),
+  });
+  return {
+    n: pairs,
+    pauseMs: FLOOR_PAUSE_MS,
+    floor: summary(floor),
+    api: summary(api),
+    apiOverFloorMs: round(
+      median(api.map((a, i) => a.ms - a.dynamoMs - (floor[i]!.ms - floor[i]!.dynamoMs))),
+      3,
+    ),
   };
 }

@@ -1,4 +1,3 @@
-import { NotFoundError } from '#data/errors.ts';
 import { getReferral, getReferralDetails, type ReferralDetails } from '#data/referrals.ts';
 import { isAssigned } from '#domain/lifecycle.ts';
 import type { Referral } from '#domain/referral.ts';
@@ -36,21 +35,12 @@ export function canSee(
 /** The caller's region's dependencies. */
 export const depsFor = (caller: Pick<Caller, 'region'>): ApiDeps => apiDeps(caller.region);
 
-async function notFoundAs404<T>(read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (error) {
-    if (error instanceof NotFoundError) throw new HttpNotFoundError();
-    throw error;
-  }
-}
-
 /**
- * The referral if the caller may see it (404 otherwise). `route` names the route for the access log:
+ * The referral if the caller may see it (404 otherwise: an absent one's NotFoundError maps to 404 too). `route` names the route for the access log:
  * every read of a referral's details writes one line (caller, referral id, route; never its content).
  */
 export async function referralFor(caller: Caller, id: string, route: string): Promise<Referral> {
-  const referral = await notFoundAs404(() => getReferral(depsFor(caller).store, id));
+  const referral = await getReferral(depsFor(caller).store, id);
   if (!canSee(caller, referral)) throw new HttpNotFoundError();
   logAccess({ callerSub: caller.sub, role: caller.role, referralId: id, route });
   return referral;
@@ -62,7 +52,7 @@ export async function referralDetailsFor(
   id: string,
   route: string,
 ): Promise<ReferralDetails> {
-  const details = await notFoundAs404(() => getReferralDetails(depsFor(caller).store, id));
+  const details = await getReferralDetails(depsFor(caller).store, id);
   if (!canSee(caller, details.referral)) throw new HttpNotFoundError();
   logAccess({ callerSub: caller.sub, role: caller.role, referralId: id, route });
   return details;

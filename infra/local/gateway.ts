@@ -139,6 +139,8 @@ interface CompiledRoute {
   routeKey: string;
   /** The local stand-in for the route's Lambda function name. */
   functionName: string;
+  /** The route's handler, once loaded. */
+  handler?: GatewayLambda;
 }
 
 function compile(route: RouteSpec): CompiledRoute {
@@ -320,21 +322,31 @@ export function buildEvent(input: EventInput): APIGatewayProxyEventV2 {
   return event as unknown as APIGatewayProxyEventV2;
 }
 
-function lambdaContext(functionName: string, requestId: string, deadline: number): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+/** The Lambda context a handler gets (its methods on the prototype: nothing is built per request but data). */
+class LocalContext implements Context {
+  callbackWaitsForEmptyEventLoop = false;
+  functionVersion = '$LATEST';
+  memoryLimitInMB = '512';
+  logStreamName = 'local';
+  invokedFunctionArn: string;
+  logGroupName: string;
+
+  constructor(
+    readonly functionName: string,
+    readonly awsRequestId: string,
+    private readonly deadline: number,
+  ) {
+    this.invokedFunctionArn = `arn:aws:lambda:local:000000000000:function:${functionName}`;
+    this.logGroupName = `/aws/lambda/${functionName}`;
+  }
+
+  getRemainingTimeInMillis(): number {
+    return Math.max(0, this.deadline - Date.now());
+  }
+
+  done(): void {}
+  fail(): void {}
+  succeed(): void {}
 }
 
 interface Reply {
@@ -436,10 +448,8 @@ function hasNoBody(req: IncomingMessage): boolean {
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<Body> | undefined {
-  if (hasNoBody(req)) {
-    req.resume(); // nothing to read: let the stream end on its own
-    return undefined;
-  }
+  // Nothing to read: Node's server drains an unread request itself once the response is sent.
+  if (hasNoBody(req)) return undefined;
   return new Promise((resolvePromise, reject) => {
     const declared = Number(req.headers['content-length'] ?? Number.NaN);
     const chunks: Buffer[] = [];
@@ -500,14 +510,20 @@ export class VerifiedTokens {
     private readonly limit = 1000,
   ) {}
 
+  /** The claims of a token verified before and still valid now, else undefined. */
+  knownClaimsOf(token: string): Record<string, string> | undefined {
+    const known = this.known.get(token);
+    if (!known) return undefined;
+    const now = Date.now() / 1000;
+    if (known.exp > now && (known.nbf === undefined || known.nbf <= now)) return known.flat;
+    this.known.delete(token);
+    return undefined;
+  }
+
   /** The token's claims as strings (`flattenClaims`), or throws as `verifyToken` does. */
   async claimsOf(token: string): Promise<Record<string, string>> {
-    const now = Date.now() / 1000;
-    const known = this.known.get(token);
-    if (known) {
-      if (known.exp > now && (known.nbf === undefined || known.nbf <= now)) return known.flat;
-      this.known.delete(token);
-    }
+    const known = this.knownClaimsOf(token);
+    if (known) return known;
     const claims = (await this.jwt.verifyToken(token)) as Record<string, unknown>;
     const flat = flattenClaims(claims);
     // A token without a numeric expiry is never remembered (verifyToken refuses those anyway).
@@ -544,7 +560,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (!route.public) {
       if (!bearer) return errorReply(new UnauthorizedError(), input.requestId);
       try {
-        claims = await verified.claimsOf(bearer);
+        // A token seen before is checked without yielding (no await on the common path).
+        claims = verified.knownClaimsOf(bearer) ?? (await verified.claimsOf(bearer));
       } catch {
         return errorReply(new UnauthorizedError('The bearer token is invalid or expired'), input.requestId);
       }
@@ -553,13 +570,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const deadline = Date.now() + timeoutMs;
     let timer: NodeJS.Timeout | undefined;
     try {
-      const handler = await options.loadHandler(route.handler);
+      compiled.handler ??= await options.loadHandler(route.handler);
+      const { handler } = compiled;
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new ServiceUnavailableError()), timeoutMs);
         timer.unref();
       });
       const result = await Promise.race([
-        handler(event, lambdaContext(compiled.functionName, input.requestId, deadline)),
+        handler(event, new LocalContext(compiled.functionName, input.requestId, deadline)),
         timeout,
       ]);
       return replyFromResult(result);

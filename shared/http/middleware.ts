@@ -149,23 +149,32 @@ function routeParams(event: APIGatewayProxyEventV2): RawParams {
   return rest;
 }
 
+/** `input` parsed by `schema` (as is without one); its problems, if any, added to `issues`. */
+function checked(
+  schema: z.ZodMiniType | undefined,
+  input: unknown,
+  issues: ErrorIssue[],
+  prefix?: string,
+): unknown {
+  if (!schema) return input;
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  issues.push(...issuesFromZod(result.error.issues, { input, ...(prefix ? { prefix } : {}) }));
+  return undefined;
+}
+
 function validation(route: RouteSpec): Mw {
+  const schemas = route.request;
   return {
     name: 'validation',
     before: (request) => {
       const state = stateOf(request.event);
       const issues: ErrorIssue[] = [];
-      const check = (schema: z.ZodMiniType | undefined, input: unknown, prefix?: string) => {
-        if (!schema) return input;
-        const result = schema.safeParse(input);
-        if (result.success) return result.data;
-        issues.push(...issuesFromZod(result.error.issues, { input, ...(prefix ? { prefix } : {}) }));
-        return undefined;
-      };
-      const { request: schemas } = route;
-      state.params = check(schemas?.params, routeParams(request.event), 'params');
-      state.query = check(schemas?.query, request.event.queryStringParameters ?? {}, 'query');
-      if (schemas?.body) state.body = check(schemas.body, (request.event as { body?: unknown }).body);
+      state.params = checked(schemas?.params, routeParams(request.event), issues, 'params');
+      state.query = checked(schemas?.query, request.event.queryStringParameters ?? {}, issues, 'query');
+      if (schemas?.body) {
+        state.body = checked(schemas.body, (request.event as { body?: unknown }).body, issues);
+      }
       if (issues.length > 0) throw new ValidationError(issues);
     },
   };
@@ -204,12 +213,10 @@ function checkResponse(route: RouteSpec, result: ApiResult): void {
 function toResponse(route: RouteSpec, result: ApiResult, correlationId: string): ApiResponse {
   checkResponse(route, result);
   const html = route.produces === 'text/html';
-  const headers: Record<string, string> = {
-    ...API_RESPONSE_HEADERS,
-    ...(html ? { 'content-type': 'text/html; charset=utf-8' } : {}),
-    ...result.headers,
-    'x-correlation-id': correlationId,
-  };
+  const headers: Record<string, string> = { ...API_RESPONSE_HEADERS };
+  if (html) headers['content-type'] = 'text/html; charset=utf-8';
+  if (result.headers) Object.assign(headers, result.headers);
+  headers['x-correlation-id'] = correlationId;
   if (result.body === undefined || result.statusCode === 204) {
     return { statusCode: result.statusCode, headers };
   }

@@ -177,27 +177,22 @@ export async function startTracingApi(stack: LocalStack, options: TracingApiOpti
           handlerStart: performance.now(),
         };
         traces.set(trace.requestId, trace);
-        const ended = () => {
-          trace.handlerEnd = performance.now();
-          if (current === trace) current = undefined;
-        };
-        const run = () =>
-          handler(event, context).then(
-            (result) => {
-              ended();
-              return result;
-            },
-            (error: unknown) => {
-              ended();
-              throw error;
-            },
-          );
-        if (attribution === 'context') return scope.run(trace, run);
+        if (attribution === 'context') return scope.run(trace, () => traced(trace, handler(event, context)));
         current = trace;
-        return run();
+        return traced(trace, handler(event, context));
       };
     },
   });
+
+  /** The handler's result, its end time noted on the trace. */
+  async function traced<T>(trace: CallTrace, run: Promise<T>): Promise<T> {
+    try {
+      return await run;
+    } finally {
+      trace.handlerEnd = performance.now();
+      if (current === trace) current = undefined;
+    }
+  }
 
   return {
     url: gateway.url,

@@ -1,9 +1,4 @@
-import {
-  recordExecution,
-  type TransitionInput,
-  type TransitionResult,
-  transition,
-} from '#data/referrals.ts';
+import { recordExecution, type TransitionInput, type TransitionResult, transition } from '#data/referrals.ts';
 import type { Store } from '#data/store.ts';
 import type { Referral } from '#domain/referral.ts';
 import { completionFor } from './contract.ts';

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
   replyOf,
@@ -10,44 +11,23 @@ import {
  * The bench's HTTP client runs in a worker thread, on its own event loop: the latency it measures (request
  * written → last byte of the body read) is what a separate client would see, and never includes the
  * server process's other work (the workflow runner reacting to a transition) sharing a loop with it.
- * The worker is plain JavaScript (no loader needed): node:http with a keep-alive agent.
+ * The worker is plain JavaScript (no loader needed) running the lean keep-alive client of lean-http.cjs.
  */
 
+const CLIENT_MODULE = fileURLToPath(new URL('./lean-http.cjs', import.meta.url));
+
 const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const http = require('node:http');
-const { performance } = require('node:perf_hooks');
+const { parentPort, workerData } = require('node:worker_threads');
 // Idle sockets are closed after 4 s, before the gateway's own 5 s keep-alive timeout can close one under a
-// request being written (which fails as "socket hang up").
-const agent = new http.Agent({ keepAlive: true, maxSockets: 128, timeout: 4000 });
+// request being written; one closed as it was reused is sent again once on a fresh socket.
+const client = require(workerData.clientModule).createLeanClient({ idleMs: 4000 });
 parentPort.on('message', (message) => {
-  if (message.close) { agent.destroy(); parentPort.close(); return; }
-  send(message, true);
-});
-// A keep-alive socket the server closed as it was reused: sent again once (Node's reusedSocket pattern).
-function send(message, retry) {
-  const { id, method, url, headers, body } = message;
-  const target = new URL(url);
-  const started = performance.now();
-  const req = http.request(
-    { agent, method, hostname: target.hostname, port: target.port, path: target.pathname + target.search, headers },
-    (res) => {
-      const chunks = [];
-      res.on('data', (chunk) => chunks.push(chunk));
-      res.on('end', () => {
-        const ms = performance.now() - started;
-        parentPort.postMessage({ id, status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString('utf8'), ms });
-      });
-      res.on('error', (error) => parentPort.postMessage({ id, error: String(error && error.message) }));
-    },
-  );
-  req.on('error', (error) => {
-    if (retry && req.reusedSocket && error.code === 'ECONNRESET') send(message, false);
-    else parentPort.postMessage({ id, error: String(error && error.message) });
+  if (message.close) { client.close(); parentPort.close(); return; }
+  client.send(message, (error, reply) => {
+    if (error) parentPort.postMessage({ id: message.id, error: String(error && error.message) });
+    else parentPort.postMessage({ id: message.id, ...reply });
   });
-  if (message.timeoutMs) req.setTimeout(message.timeoutMs, () => req.destroy(new Error('timeout')));
-  req.end(body);
-}
+});
 `;
 
 interface WorkerReply {
@@ -60,7 +40,10 @@ interface WorkerReply {
 }
 
 export class HttpWorker {
-  private readonly worker = new Worker(WORKER_SOURCE, { eval: true });
+  private readonly worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { clientModule: CLIENT_MODULE },
+  });
   private readonly pending = new Map<
     number,
     { resolve: (r: WorkerReply) => void; reject: (e: Error) => void }

@@ -5,9 +5,9 @@ import { type ProgramRegion, Role } from '#domain/roles.ts';
 import { WorkerInputSchema } from '#domain/worker.ts';
 import { ROUTES } from '../../functions/routes.ts';
 import { programDate, referralForm, sessionBody, workerForm } from '../../test/support/reliability-flow.ts';
+import { FLOOR_DYNAMO_HEADER, startFloorServer } from '../lib/floor.ts';
 import type { BenchCaller, TimedReply } from '../lib/http.ts';
 import type { Progress } from '../lib/progress.ts';
-import { FLOOR_DYNAMO_HEADER, startFloorServer } from '../lib/floor.ts';
 import { figuresOf, Recorder, type RouteFigures } from '../lib/record.ts';
 import type { BenchStack } from '../lib/stack.ts';
 import { median, round } from '../lib/stats.ts';
@@ -259,7 +259,11 @@ export async function runRoutes(
 
 const FLOOR_PAUSE_MS = 10;
 
-async function compareWithFloor(bench: BenchStack, pairs: number, progress: Progress): Promise<FloorComparison> {
+async function compareWithFloor(
+  bench: BenchStack,
+  pairs: number,
+  progress: Progress,
+): Promise<FloorComparison> {
   const clinician = bench.client.as(Role.CLINICIAN, REGION);
   const coordinator = bench.client.as(Role.COORDINATOR, REGION);
   const submitted = await clinician.post('/referrals', referralForm(REGION));

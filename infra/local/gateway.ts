@@ -694,7 +694,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     route(req, requestId)
       .catch((error: unknown) => errorReply(error, requestId))
       .then((reply) => {
-        res.writeHead(reply.statusCode, { ...reply.headers, 'x-request-id': requestId });
+        const headers: Record<string, string | string[] | number> = { ...reply.headers };
+        headers['x-request-id'] = requestId;
+        // A length, as API Gateway sends: one write of head and body rather than chunked framing.
+        if (reply.body !== undefined) headers['content-length'] = Buffer.byteLength(reply.body);
+        res.writeHead(reply.statusCode, headers);
         res.end(req.method === 'HEAD' ? undefined : reply.body);
         options.log?.({
           method: req.method ?? '',

@@ -18,15 +18,36 @@ const CLIENT_MODULE = fileURLToPath(new URL('./lean-http.cjs', import.meta.url))
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+const http = require('node:http');
+const { performance } = require('node:perf_hooks');
 // Idle sockets are closed after 4 s, before the gateway's own 5 s keep-alive timeout can close one under a
 // request being written; one closed as it was reused is sent again once on a fresh socket.
 const client = require(workerData.clientModule).createLeanClient({ idleMs: 4000 });
+// node:http's client, kept to measure what it costs by itself (the floor comparison).
+const agent = new http.Agent({ keepAlive: true, maxSockets: 128, timeout: 4000 });
+function viaNodeHttp(message, callback) {
+  const target = new URL(message.url);
+  const started = performance.now();
+  const req = http.request(
+    { agent, method: message.method, hostname: target.hostname, port: target.port, path: target.pathname + target.search, headers: message.headers },
+    (res) => {
+      const chunks = [];
+      res.on('data', (chunk) => chunks.push(chunk));
+      res.on('end', () => callback(undefined, { status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }));
+      res.on('error', callback);
+    },
+  );
+  req.on('error', callback);
+  req.end(message.body);
+}
 parentPort.on('message', (message) => {
-  if (message.close) { client.close(); parentPort.close(); return; }
-  client.send(message, (error, reply) => {
+  if (message.close) { client.close(); agent.destroy(); parentPort.close(); return; }
+  const reply = (error, result) => {
     if (error) parentPort.postMessage({ id: message.id, error: String(error && error.message) });
-    else parentPort.postMessage({ id: message.id, ...reply });
-  });
+    else parentPort.postMessage({ id: message.id, ...result });
+  };
+  if (message.via === 'node:http') viaNodeHttp(message, reply);
+  else client.send(message, reply);
 });
 `;
 
@@ -68,7 +89,7 @@ export class HttpWorker {
     baseUrl: string,
     method: string,
     path: string,
-    options: SendOptions = {},
+    options: SendOptions & { via?: 'lean' | 'node:http' } = {},
   ): Promise<TimedReply<T>> {
     const { payload, headers } = requestOf(options);
     const id = this.next++;
@@ -81,6 +102,7 @@ export class HttpWorker {
         headers,
         body: payload,
         ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+        ...(options.via ? { via: options.via } : {}),
       });
     });
     return replyOf<T>(reply.status ?? 0, reply.headers ?? {}, reply.text ?? '', reply.ms ?? Number.NaN);

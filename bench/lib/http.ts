@@ -12,8 +12,16 @@ export type { TimedReply } from '../../test/support/reliability-http.ts';
 
 export interface BenchClient extends FlowApi {
   as(role: Role, region?: ProgramRegion, sub?: string): BenchCaller;
-  /** A GET to another server (the bench's floor server) from the same thread and agent, with `role`'s token. */
-  getFrom<T = any>(baseUrl: string, path: string, role: Role, region?: ProgramRegion): Promise<TimedReply<T>>;
+  /**
+   * A GET to another server (the bench's floor server) from the same thread, with `role`'s token; `via`
+   * node:http's client instead of the lean one, to measure what that client costs by itself.
+   */
+  getFrom<T = any>(
+    baseUrl: string,
+    path: string,
+    role: Role,
+    options?: { region?: ProgramRegion; via?: 'lean' | 'node:http' },
+  ): Promise<TimedReply<T>>;
   close(): Promise<void>;
 }
 
@@ -39,8 +47,8 @@ export function benchClient(
     return promise;
   };
   return {
-    async getFrom(otherUrl, path, role, region = 'vancouver') {
-      return http.send(otherUrl, 'GET', path, { token: await tokenOf(role, region) });
+    async getFrom(otherUrl, path, role, { region = 'vancouver', via = 'lean' } = {}) {
+      return http.send(otherUrl, 'GET', path, { token: await tokenOf(role, region), via });
     },
     as(role, region = 'vancouver', sub) {
       const token = () => tokenOf(role, region, sub);

@@ -104,7 +104,9 @@ export function summaryFigures(results: Omit<BenchResults, 'figures' | 'sectionL
       figures.push({
         id: 'route-floor',
         figure: "The floor: a bare Node server making getReferral's Query, latency / DynamoDB time, p50",
-        value: `${f.floor.ratio}× (getReferral alongside it: ${f.api.ratio}×, +${f.apiOverFloorMs} ms)`,
+        value:
+          `${f.floor.ratio}× (getReferral alongside it: ${f.api.ratio}×, +${f.apiOverFloorMs} ms; ` +
+          `through node:http's client: ${f.floorViaNodeHttp.ratio}×)`,
         target: 'measured',
       });
     }
@@ -253,15 +255,17 @@ export function markdown(results: BenchResults): string {
         '',
         `A bare Node HTTP server whose only work is getReferral's DynamoDB Query (same SDK client, same table), ` +
           `called from the same client thread with the same token, alternating with getReferral through the ` +
-          `gateway, ${f.pauseMs} ms of idle before each call; ${f.n} pairs. No API could score better here.`,
+          `gateway, ${f.pauseMs} ms of idle before each call; ${f.n} rounds. No API could score better here.`,
         '',
         '| | p50 ms | DynamoDB p50 ms | ratio p50 |',
         '|---|---|---|---|',
         `| bare server | ${f.floor.p50Ms} | ${f.floor.dynamoP50Ms} | ${f.floor.ratio} |`,
         `| getReferral (PeerPath) | ${f.api.p50Ms} | ${f.api.dynamoP50Ms} | ${f.api.ratio} |`,
+        `| bare server, through node:http's client | ${f.floorViaNodeHttp.p50Ms} | ${f.floorViaNodeHttp.dynamoP50Ms} | ${f.floorViaNodeHttp.ratio} |`,
         '',
         `PeerPath's own time per call beyond the floor's (gateway, token, validation, access check, view, ` +
-          `audit line), median over pairs: ${f.apiOverFloorMs} ms.`,
+          `audit line), median over pairs: ${f.apiOverFloorMs} ms. What node:http's client costs by itself, ` +
+          `over the bench's lean client (bench/lib/lean-http.cjs) on the same server: ${f.nodeHttpClientMs} ms per call.`,
       );
     }
     for (const m of results.missingRoutes ?? []) lines.push(`- not measured: ${m.route} — ${cell(m.reason)}`);

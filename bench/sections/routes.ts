@@ -32,6 +32,10 @@ export interface FloorComparison {
   api: { p50Ms: number; dynamoP50Ms: number; ratio: number };
   /** Median over pairs of (API latency − API DynamoDB time) − (floor latency − floor DynamoDB time). */
   apiOverFloorMs: number;
+  /** The floor again through node:http's client instead of the bench's lean one. */
+  floorViaNodeHttp: { p50Ms: number; dynamoP50Ms: number; ratio: number };
+  /** Median over calls of what node:http's client adds by itself (its latency over DynamoDB, minus the lean's). */
+  nodeHttpClientMs: number;
 }
 
 export interface RoutesResult {
@@ -273,13 +277,22 @@ async function compareWithFloor(
   const recorder = new Recorder(bench.api);
   const pause = () => new Promise((resolve) => setTimeout(resolve, FLOOR_PAUSE_MS));
   const floor: { ms: number; dynamoMs: number }[] = [];
+  const nodeHttp: { ms: number; dynamoMs: number }[] = [];
   const api: { ms: number; dynamoMs: number }[] = [];
+  const bareCall = async (via: 'lean' | 'node:http') => {
+    const bare = await bench.client.getFrom(server.url, `/referrals/${id}`, Role.COORDINATOR, {
+      region: REGION,
+      via,
+    });
+    if (bare.status !== 200) throw new Error(`floor server answered ${bare.status}`);
+    return { ms: bare.ms, dynamoMs: Number(bare.headers.get(FLOOR_DYNAMO_HEADER)) };
+  };
   try {
     for (let i = 0; i < pairs; i++) {
       await pause();
-      const bare = await bench.client.getFrom(server.url, `/referrals/${id}`, Role.COORDINATOR, REGION);
-      if (bare.status !== 200) throw new Error(`floor server answered ${bare.status}`);
-      floor.push({ ms: bare.ms, dynamoMs: Number(bare.headers.get(FLOOR_DYNAMO_HEADER)) });
+      floor.push(await bareCall('lean'));
+      await pause();
+      nodeHttp.push(await bareCall('node:http'));
       await pause();
       const reply = await coordinator.get(`/referrals/${id}`);
       const sample = recorder.sampleOf('getReferral', reply);
@@ -302,6 +315,11 @@ async function compareWithFloor(
     api: summary(api),
     apiOverFloorMs: round(
       median(api.map((a, i) => a.ms - a.dynamoMs - (floor[i]!.ms - floor[i]!.dynamoMs))),
+      3,
+    ),
+    floorViaNodeHttp: summary(nodeHttp),
+    nodeHttpClientMs: round(
+      median(nodeHttp.map((n, i) => n.ms - n.dynamoMs - (floor[i]!.ms - floor[i]!.dynamoMs))),
       3,
     ),
   };

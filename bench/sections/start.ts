@@ -10,7 +10,7 @@ import { START_SCRIPT, spawnStart } from '../../test/support/reliability-start.t
 import { round } from '../lib/stats.ts';
 
 /**
- * `npm start` time to ready: `npx tsx scripts/start.ts` spawned on a fresh data directory and a free port,
+ * `npm start` time to ready: `npm start -- --data-dir <dir>` spawned on a fresh data directory and a free port,
  * ready when it prints that it is ready and `GET /health` answers 200. First `npm install`'s prepare step
  * (timed apart), then twice: the first start (the demo database from the prepared template, the signing
  * key, the logins) and a restart on the same data. Each run's whole process group is stopped by its pid.

@@ -6,7 +6,7 @@ import { commandLine, isAlive, PID_FILE_NAME, type RunRecord } from '../../infra
 import { PROJECT_ROOT } from '../../infra/local/stack.ts';
 
 /**
- * `npm start` in its own process group (`npx tsx scripts/start.ts`, detached), as a person runs it: for the
+ * `npm start` in its own process group (`npm start -- --data-dir <dir>`, detached), as a person runs it: for the
  * bench (time to ready) and the reliability suite (SIGKILL of the whole group, then a restart on the same
  * data). Every process is stopped by the group's pid, never by name.
  */
@@ -61,7 +61,7 @@ export async function spawnStart(options: {
 }): Promise<RunningStart> {
   const url = `http://127.0.0.1:${options.port}`;
   const started = performance.now();
-  const child = spawn('npx', ['tsx', START_SCRIPT, '--data-dir', options.dataDir], {
+  const child = spawn('npm', ['start', '--silent', '--', '--data-dir', options.dataDir], {
     cwd: PROJECT_ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

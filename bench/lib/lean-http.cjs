@@ -204,7 +204,7 @@ function createLeanClient(options = {}) {
     const cleanup = () => {
       socket.off('data', onData);
       socket.off('end', onEnd);
-      socket.off('close', onClose);
+      socket.off('close', onEnd);
       socket.off('error', onError);
       clearTimeout(timer);
     };
@@ -241,15 +241,12 @@ function createLeanClient(options = {}) {
       if (reader.end()) complete();
       else fail(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
     }
-    function onClose() {
-      onEnd();
-    }
     function onError(error) {
       fail(error);
     }
     socket.on('data', onData);
     socket.on('end', onEnd);
-    socket.on('close', onClose);
+    socket.on('close', onEnd);
     socket.on('error', onError);
     if (request.timeoutMs) timer = setTimeout(() => fail(new Error('timeout')), request.timeoutMs);
     socket.write(body === undefined ? head : Buffer.concat([Buffer.from(head, 'latin1'), body]));

@@ -36,8 +36,9 @@ export function canSee(
 export const depsFor = (caller: Pick<Caller, 'region'>): ApiDeps => apiDeps(caller.region);
 
 /**
- * The referral if the caller may see it (404 otherwise: an absent one's NotFoundError maps to 404 too). `route` names the route for the access log:
- * every read of a referral's details writes one line (caller, referral id, route; never its content).
+ * The referral if the caller may see it (404 otherwise; an absent one's NotFoundError maps to 404 too).
+ * `route` names the route for the access log: every read of a referral's details writes one line (caller,
+ * referral id, route; never its content).
  */
 export async function referralFor(caller: Caller, id: string, route: string): Promise<Referral> {
   const referral = await getReferral(depsFor(caller).store, id);

@@ -292,11 +292,8 @@ export function buildEvent(input: EventInput): APIGatewayProxyEventV2 {
       query[key] = key in query ? `${query[key]},${value}` : value;
     if (Object.keys(query).length > 0) event.queryStringParameters = query;
   }
-  const pathParameters: Record<string, string> = region ? { ...params, region } : params;
-  for (const _ in pathParameters) {
-    event.pathParameters = pathParameters;
-    break;
-  }
+  if (region) event.pathParameters = { ...params, region };
+  else if (Object.keys(params).length > 0) event.pathParameters = params;
   const requestContext: Record<string, unknown> = {
     accountId: 'local',
     apiId: `local-${region ?? 'root'}`,
@@ -510,20 +507,21 @@ export class VerifiedTokens {
     private readonly limit = 1000,
   ) {}
 
-  /** The claims of a token verified before and still valid now, else undefined. */
-  knownClaimsOf(token: string): Record<string, string> | undefined {
+  /**
+   * The token's claims as strings (`flattenClaims`), or a rejection as `verifyToken` gives. A token verified
+   * before and still valid is answered at once, not as a promise: the common path does not yield.
+   */
+  claimsOf(token: string): Record<string, string> | Promise<Record<string, string>> {
     const known = this.known.get(token);
-    if (!known) return undefined;
-    const now = Date.now() / 1000;
-    if (known.exp > now && (known.nbf === undefined || known.nbf <= now)) return known.flat;
-    this.known.delete(token);
-    return undefined;
+    if (known) {
+      const now = Date.now() / 1000;
+      if (known.exp > now && (known.nbf === undefined || known.nbf <= now)) return known.flat;
+      this.known.delete(token);
+    }
+    return this.verify(token);
   }
 
-  /** The token's claims as strings (`flattenClaims`), or throws as `verifyToken` does. */
-  async claimsOf(token: string): Promise<Record<string, string>> {
-    const known = this.knownClaimsOf(token);
-    if (known) return known;
+  private async verify(token: string): Promise<Record<string, string>> {
     const claims = (await this.jwt.verifyToken(token)) as Record<string, unknown>;
     const flat = flattenClaims(claims);
     // A token without a numeric expiry is never remembered (verifyToken refuses those anyway).
@@ -560,8 +558,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (!route.public) {
       if (!bearer) return errorReply(new UnauthorizedError(), input.requestId);
       try {
-        // A token seen before is checked without yielding (no await on the common path).
-        claims = verified.knownClaimsOf(bearer) ?? (await verified.claimsOf(bearer));
+        const known = verified.claimsOf(bearer);
+        claims = known instanceof Promise ? await known : known;
       } catch {
         return errorReply(new UnauthorizedError('The bearer token is invalid or expired'), input.requestId);
       }

@@ -104,7 +104,7 @@ interface SentCommand {
 }
 
 /** `GetItem`, `TransactWriteItems`, …: the DynamoDB operation, also for the document client's `GetCommand`. */
-export function operationOf(command: SentCommand): string {
+function operationOf(command: SentCommand): string {
   const low = command.clientCommand ?? command;
   return low.constructor.name.replace(/Command$/, '') || 'Unknown';
 }
@@ -132,9 +132,9 @@ export async function startTracingApi(stack: LocalStack, options: TracingApiOpti
       throw error;
     } finally {
       const input = (command.input ?? {}) as Record<string, unknown>;
-      const traced: TracedOperation = { operation, start, end: performance.now(), failed, input };
-      trace?.operations.push(traced);
-      options.onOperation?.({ ...traced, ...(trace ? { requestId: trace.requestId } : {}) });
+      const op: TracedOperation = { operation, start, end: performance.now(), failed, input };
+      trace?.operations.push(op);
+      options.onOperation?.({ ...op, ...(trace ? { requestId: trace.requestId } : {}) });
     }
   };
   // Each HTTP request to DynamoDB, retries included, is counted by a middleware after the retry middleware.

@@ -1,7 +1,7 @@
 import { type App, Aws, DefaultStackSynthesizer, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { ROUTES } from '../functions/routes.ts';
+import { ROUTES } from '#api/routes.ts';
 import type { PeerPathFunction } from './constructs/peerpath-function.ts';
 import { API_PERMISSIONS, DEFAULT_API_PERMISSIONS, type PeerPathStack } from './stack.ts';
 

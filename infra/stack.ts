@@ -23,9 +23,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { ROUTES } from '#api/routes.ts';
 import { TABLE, tableNameFor } from '#data/table.ts';
 import { type ProgramRegion, ROLES } from '#domain/roles.ts';
-import { ROUTES } from '../functions/routes.ts';
 import { buildReferralWorkflow, type WorkflowFunctions } from '../workflows/definition.ts';
 import { PeerPathFunction, PROJECT_ROOT } from './constructs/peerpath-function.ts';
 import type { RegionConfig } from './regions.ts';
@@ -174,7 +174,7 @@ export class PeerPathStack extends Stack {
   readonly webUrl: string;
   readonly webConfig: WebConfig;
   readonly alarms: cloudwatch.Alarm[] = [];
-  /** The API's routes, keyed by route id (the key in `functions/routes.ts`). */
+  /** The API's routes, keyed by route id (the key in `shared/api/routes.ts`). */
   readonly apiRoutes: ReadonlyMap<string, apigwv2.HttpRoute>;
   /** The deployments that copy the pages and `config.json` to the web bucket. */
   readonly webDeployments: s3deploy.BucketDeployment[];

@@ -157,7 +157,7 @@ async function buildPagesIfStale(): Promise<'fresh' | 'built' | string> {
   // What the pages import: their own sources, the domain schemas, the route table and the API's views.
   const sources = Math.max(
     ...['web', 'shared/domain', 'shared/http'].map((dir) => newestMtime(join(PROJECT_ROOT, dir))),
-    ...['functions/routes.ts', 'functions/api-schemas.ts'].map(
+    ...['shared/api/routes.ts', 'shared/api/schemas.ts'].map(
       (file) => statSync(join(PROJECT_ROOT, file), { throwIfNoEntry: false })?.mtimeMs ?? 0,
     ),
   );
@@ -408,7 +408,7 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
 
   // The handlers load on first use; load them now, one by one, so the first request is answered at once.
   void (async () => {
-    const { ROUTES } = await import('../functions/routes.ts');
+    const { ROUTES } = await import('#api/routes.ts');
     for (const file of new Set(ROUTES.map((route) => route.handler.file))) {
       await import(pathToFileURL(resolve(PROJECT_ROOT, file)).href).catch(() => undefined);
     }

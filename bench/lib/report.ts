@@ -1,4 +1,4 @@
-import { ROUTES } from '../../functions/routes.ts';
+import { ROUTES } from '#api/routes.ts';
 import type { BundlesResult } from '../sections/bundles.ts';
 import type { LifecycleResult } from '../sections/lifecycle.ts';
 import type { MatchingResult } from '../sections/matching.ts';

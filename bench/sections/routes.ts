@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { ROUTES } from '#api/routes.ts';
 import { createWorker } from '#data/workers.ts';
 import { Stage } from '#domain/lifecycle.ts';
 import { type ProgramRegion, Role } from '#domain/roles.ts';
 import { WorkerInputSchema } from '#domain/worker.ts';
-import { ROUTES } from '../../functions/routes.ts';
 import { programDate, referralForm, sessionBody, workerForm } from '../../test/support/reliability-flow.ts';
 import { FLOOR_DYNAMO_HEADER, startFloorServer } from '../lib/floor.ts';
 import type { BenchCaller, TimedReply } from '../lib/http.ts';

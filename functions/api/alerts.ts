@@ -1,3 +1,4 @@
+import { ROUTES, routes } from '#api/routes.ts';
 import { type Alert, ackAlert, listAlerts } from '#data/alerts.ts';
 import { decodeToken, encodeToken, invalidToken, type Page, pageLimit } from '#data/common.ts';
 import { NotFoundError } from '#data/errors.ts';
@@ -6,7 +7,6 @@ import type { Store } from '#data/store.ts';
 import { Role } from '#domain/roles.ts';
 import type { Caller } from '#http/auth.ts';
 import { apiHandler, json, routeDispatcher } from '#http/middleware.ts';
-import { ROUTES, routes } from '../routes.ts';
 import { depsFor } from './access.ts';
 
 /**

@@ -1,5 +1,5 @@
+import { ROUTES, routes } from '#api/routes.ts';
 import { json, publicHandler, routeDispatcher } from '#http/middleware.ts';
-import { ROUTES, routes } from '../routes.ts';
 
 /** `GET /health`: liveness only (it touches no store, so a load balancer never floods the table). */
 export const health = publicHandler(routes.health, async ({ region }) =>

@@ -1,3 +1,4 @@
+import { ROUTES, routes } from '#api/routes.ts';
 import { NotFoundError } from '#data/errors.ts';
 import { addGoals } from '#data/goals.ts';
 import { getReferral, type TransitionInput } from '#data/referrals.ts';
@@ -11,7 +12,6 @@ import type { Caller } from '#http/auth.ts';
 import { HttpNotFoundError, ValidationError } from '#http/errors.ts';
 import { type ApiResult, apiHandler, json, logAccess, routeDispatcher } from '#http/middleware.ts';
 import { applyTransition } from '../../workflows/commands.ts';
-import { ROUTES, routes } from '../routes.ts';
 import { canSee, depsFor, referralDetailsFor, referralFor } from './access.ts';
 import { referralView } from './views.ts';
 

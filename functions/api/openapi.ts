@@ -1,7 +1,7 @@
+import { buildOpenApiDocument, type OpenApiDocument, renderDocsHtml, serversFor } from '#api/openapi.ts';
+import { ROUTES, routes } from '#api/routes.ts';
 import type { ProgramRegion } from '#domain/roles.ts';
 import { json, publicHandler, routeDispatcher } from '#http/middleware.ts';
-import { buildOpenApiDocument, type OpenApiDocument, renderDocsHtml, serversFor } from '../openapi.ts';
-import { ROUTES, routes } from '../routes.ts';
 
 /**
  * `GET /openapi.json` and `GET /docs`. Under a region's path (`/vancouver/openapi.json`, the local

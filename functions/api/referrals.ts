@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ROUTES, routes } from '#api/routes.ts';
 import { IdempotencyConflictError, IdempotencyKeyUsedError } from '#data/errors.ts';
 import type { IdempotencyClaim } from '#data/idempotency.ts';
 import {
@@ -29,7 +30,6 @@ import {
   routeDispatcher,
 } from '#http/middleware.ts';
 import { startReferralWorkflow } from '../../workflows/commands.ts';
-import { ROUTES, routes } from '../routes.ts';
 import { canSee, depsFor, referralDetailsFor, referralFor } from './access.ts';
 import type { ApiDeps } from './deps.ts';
 import { auditEventView, pageOf, referralView } from './views.ts';

@@ -1,3 +1,4 @@
+import { ROUTES, routes } from '#api/routes.ts';
 import { listGoals } from '#data/goals.ts';
 import { listReferralsClosedBetween, listReferralsCreatedBetween } from '#data/referrals.ts';
 import { listSessionsBetween } from '#data/sessions.ts';
@@ -7,7 +8,6 @@ import { Stage } from '#domain/lifecycle.ts';
 import type { Referral } from '#domain/referral.ts';
 import type { Goal } from '#domain/work.ts';
 import { apiHandler, json, routeDispatcher } from '#http/middleware.ts';
-import { ROUTES, routes } from '../routes.ts';
 import { depsFor } from './access.ts';
 import { programDayRange, summarize } from './reports-summary.ts';
 

@@ -1,6 +1,6 @@
+import { ROUTES, routes } from '#api/routes.ts';
 import { type Debrief, listDebriefs, markDebriefDone } from '#data/debriefs.ts';
 import { apiHandler, json, routeDispatcher } from '#http/middleware.ts';
-import { ROUTES, routes } from '../routes.ts';
 import { depsFor } from './access.ts';
 
 /**

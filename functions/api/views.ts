@@ -1,4 +1,10 @@
 import type * as z from 'zod/mini';
+import type {
+  AuditEventViewSchema,
+  GoalViewSchema,
+  ReferralViewSchema,
+  SessionViewSchema,
+} from '#api/schemas.ts';
 import { decodeToken, encodeToken, invalidToken } from '#data/common.ts';
 import type { AuditEvent } from '#data/events.ts';
 import { eventsFrom } from '#domain/lifecycle.ts';
@@ -6,12 +12,6 @@ import type { Referral } from '#domain/referral.ts';
 import { Role } from '#domain/roles.ts';
 import type { Goal, Session } from '#domain/work.ts';
 import type { Caller } from '#http/auth.ts';
-import type {
-  AuditEventViewSchema,
-  GoalViewSchema,
-  ReferralViewSchema,
-  SessionViewSchema,
-} from '../api-schemas.ts';
 
 /**
  * What each role may see of a referral, in one place. Views are built by naming every field they carry

@@ -1,3 +1,4 @@
+import { ROUTES, routes } from '#api/routes.ts';
 import { putAlert } from '#data/alerts.ts';
 import { newId } from '#data/common.ts';
 import type { Actor } from '#data/events.ts';
@@ -11,7 +12,6 @@ import { timersFromEnv } from '#domain/settings.ts';
 import type { Session } from '#domain/work.ts';
 import type { Caller } from '#http/auth.ts';
 import { apiHandler, json, logAccess, routeDispatcher } from '#http/middleware.ts';
-import { ROUTES, routes } from '../routes.ts';
 import { deterministicAlertId } from '../workflow/alerts.ts';
 import { depsFor, referralFor } from './access.ts';
 import { goalView, sessionView } from './views.ts';

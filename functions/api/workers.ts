@@ -1,3 +1,4 @@
+import { ROUTES, routes } from '#api/routes.ts';
 import { programMonth } from '#data/common.ts';
 import { NotFoundError } from '#data/errors.ts';
 import { listByWorker } from '#data/referrals.ts';
@@ -10,7 +11,6 @@ import type { Caller } from '#http/auth.ts';
 import { ForbiddenError, HttpNotFoundError } from '#http/errors.ts';
 import { apiHandler, json, routeDispatcher } from '#http/middleware.ts';
 import { type UserDirectory, UserExistsError } from '../../shared/users/directory.ts';
-import { ROUTES, routes } from '../routes.ts';
 import { depsFor } from './access.ts';
 
 /**

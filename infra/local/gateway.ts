@@ -6,6 +6,7 @@ import { extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
+import type { HandlerRef, RouteSpec } from '#api/route.ts';
 import { PROGRAM_REGIONS, type ProgramRegion, RoleSchema } from '#domain/roles.ts';
 import {
   API_RESPONSE_HEADERS,
@@ -21,7 +22,6 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '#http/errors.ts';
-import type { HandlerRef, RouteSpec } from '#http/route.ts';
 import { type LocalJwt, localSubFor } from './jwt.ts';
 
 /**

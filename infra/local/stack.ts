@@ -284,7 +284,7 @@ async function loadModules() {
     import('#data/store.ts'),
     import('#data/workers.ts'),
     import('../../functions/api/deps.ts'),
-    import('../../functions/routes.ts'),
+    import('#api/routes.ts'),
     import('../../functions/workflow/ports.ts'),
     import('../../workflows/local-runner.ts'),
     import('./gateway.ts'),

@@ -9,6 +9,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import type * as z from 'zod/mini';
+import type { RouteSpec } from '#api/route.ts';
 import type { ProgramRegion, Role } from '#domain/roles.ts';
 import { authorize, type Caller, isProgramRegion } from './auth.ts';
 import {
@@ -22,7 +23,6 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from './errors.ts';
-import type { RouteSpec } from './route.ts';
 
 /**
  * `apiHandler(route, fn)`: the middy chain every API handler sits on, in this order:

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES } from '#api/routes.ts';
 import { queryAll } from '#data/common.ts';
 import { Audience, IndexKeys, Keys } from '#data/keys.ts';
 import { INDEX } from '#data/table.ts';
 import { Stage } from '#domain/lifecycle.ts';
 import { Role } from '#domain/roles.ts';
 import { timersWith } from '#domain/settings.ts';
-import { ROUTES } from '../../functions/routes.ts';
 import type { MemoryEventPublisher } from '../../functions/workflow/ports.ts';
 import { type ReliabilityApi, startReliabilityApi } from '../support/reliability-api.ts';
 import {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RouteSpec } from '#api/route.ts';
+import { ROUTES } from '#api/routes.ts';
 import { STAGES, Stage } from '#domain/lifecycle.ts';
 import { PROGRAM_REGIONS, ROLES, Role } from '#domain/roles.ts';
-import type { RouteSpec } from '#http/route.ts';
-import { ROUTES } from '../../functions/routes.ts';
 import { type ReliabilityApi, startReliabilityApi } from '../support/reliability-api.ts';
 import {
   type Driver,

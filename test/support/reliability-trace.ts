@@ -1,11 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ROUTES } from '#api/routes.ts';
 import { createDocumentClient, type DocumentClientOptions } from '#data/client.ts';
 import { createStore } from '#data/store.ts';
 import type { ProgramRegion } from '#domain/roles.ts';
 import { type ApiDeps, useApiDeps } from '../../functions/api/deps.ts';
-import { ROUTES } from '../../functions/routes.ts';
 import { type Gateway, importHandler, startGateway } from '../../infra/local/gateway.ts';
 import { type LocalStack, PROJECT_ROOT } from '../../infra/local/stack.ts';
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/mini';
+import { defineRoutes } from '#api/route.ts';
 import { ConcurrentUpdateError } from '#data/errors.ts';
 import { httpLogger } from '#http/errors.ts';
 import {
@@ -10,7 +11,6 @@ import {
   publicHandler,
   routeDispatcher,
 } from '#http/middleware.ts';
-import { defineRoutes } from '#http/route.ts';
 
 const CANARY = 'Canary-Jane-Doe-1987';
 

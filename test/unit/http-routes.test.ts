@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod/mini';
+import { buildOpenApiDocument, renderDocsHtml } from '#api/openapi.ts';
+import { pathParameterNames } from '#api/route.ts';
+import { ROUTES, routes } from '#api/routes.ts';
 import { rolesFor } from '#domain/lifecycle.ts';
-import { pathParameterNames } from '#http/route.ts';
-import { buildOpenApiDocument, renderDocsHtml } from '../../functions/openapi.ts';
-import { ROUTES, routes } from '../../functions/routes.ts';
 
 /** DESIGN.md's API table, route by route. */
 const DESIGN_ROUTES = [
@@ -106,7 +106,7 @@ describe('the route table', () => {
       expect(route.handler.file, route.id).toMatch(/^functions\/api\/[a-z-]+\.ts$/);
       expect(route.handler.export, route.id).toMatch(/^[A-Za-z]\w*$/);
     }
-    const source = readFileSync(new URL('../../functions/routes.ts', import.meta.url), 'utf8');
+    const source = readFileSync(new URL('../../shared/api/routes.ts', import.meta.url), 'utf8');
     expect(source).not.toMatch(/from '\.\/api\//);
     expect(existsSync(new URL('../../functions/api/health.ts', import.meta.url))).toBe(true);
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ReportSummarySchema } from '#api/schemas.ts';
 import { Stage } from '#domain/lifecycle.ts';
 import type { Referral } from '#domain/referral.ts';
 import type { Session } from '#domain/work.ts';
@@ -10,7 +11,6 @@ import {
   quantile,
   summarize,
 } from '../../functions/api/reports-summary.ts';
-import { ReportSummarySchema } from '../../functions/api-schemas.ts';
 
 /*
  * Worked by hand. Quantiles interpolate between ranks: position = (n − 1)·q over the sorted values.

@@ -1,7 +1,7 @@
 import type * as z from 'zod/mini';
+import { pathParameterNames } from '#api/route.ts';
+import { type RouteId, routes } from '#api/routes.ts';
 import type { ProgramRegion, Role } from '#domain/roles.ts';
-import { pathParameterNames } from '#http/route.ts';
-import { type RouteId, routes } from '../../functions/routes.ts';
 
 /**
  * The API client, typed by THE route table: `api.call('matchReferral', { params: { id }, body: { workerId } })`

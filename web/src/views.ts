@@ -1,6 +1,4 @@
 import type * as z from 'zod/mini';
-import { eventsFrom, type LifecycleEvent } from '#domain/lifecycle.ts';
-import type { Role } from '#domain/roles.ts';
 import type {
   AlertViewSchema,
   AuditEventViewSchema,
@@ -11,7 +9,9 @@ import type {
   ReportSummarySchema,
   SessionViewSchema,
   WorkerViewSchema,
-} from '../../functions/api-schemas.ts';
+} from '#api/schemas.ts';
+import { eventsFrom, type LifecycleEvent } from '#domain/lifecycle.ts';
+import type { Role } from '#domain/roles.ts';
 
 /** The API's views, as the pages receive them (the same schemas the handlers answer with). */
 export type ReferralView = z.output<typeof ReferralViewSchema>;

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { MAX_REPORT_DAYS, ReportQuerySchema } from '#api/schemas.ts';
 import { OPEN_STAGES, STAGES } from '#domain/lifecycle.ts';
 import {
   CLOSURE_REASONS,
@@ -11,7 +12,6 @@ import {
   WEEKDAYS,
 } from '#domain/vocabulary.ts';
 import { MAX_CASELOAD_LIMIT, WorkerInputSchema, WorkerPatchSchema } from '#domain/worker.ts';
-import { MAX_REPORT_DAYS, ReportQuerySchema } from '../../../functions/api-schemas.ts';
 import { useApp } from '../app-context.ts';
 import { useLoad } from '../hooks.ts';
 import {

@@ -1,3 +1,4 @@
+import { defineRoutes, type RouteSpec } from '#api/route.ts';
 import { ReferralInputSchema, ReferralPatchSchema } from '#domain/referral.ts';
 import { Role, type Role as RoleType } from '#domain/roles.ts';
 import {
@@ -14,8 +15,7 @@ import {
   WithdrawInputSchema,
 } from '#domain/work.ts';
 import { WorkerInputSchema, WorkerPatchSchema } from '#domain/worker.ts';
-import { defineRoutes, type RouteSpec } from '#http/route.ts';
-import { CreateUserBodySchema, DirectoryUserSchema } from '../shared/users/directory.ts';
+import { CreateUserBodySchema, DirectoryUserSchema } from '../users/directory.ts';
 import {
   AlertListQuerySchema,
   AlertViewSchema,
@@ -43,7 +43,7 @@ import {
   UserListQuerySchema,
   WorkerListQuerySchema,
   WorkerViewSchema,
-} from './api-schemas.ts';
+} from './schemas.ts';
 
 /**
  * THE route table: the local gateway, the CDK stack and the OpenAPI document all read it.

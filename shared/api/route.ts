@@ -3,7 +3,7 @@ import type { LifecycleEvent } from '#domain/lifecycle.ts';
 import type { Role } from '#domain/roles.ts';
 
 /**
- * One route of the API. The route table (functions/routes.ts) is a list of these and feeds the
+ * One route of the API. The route table (shared/api/routes.ts) is a list of these and feeds the
  * middleware (roles, schemas), the local gateway and the CDK stack (method, path, handler) and the
  * OpenAPI document (everything). It holds no handler code: handlers are named by file and export,
  * so importing the table never loads a handler.

@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
+import { pathParameterNames, type RouteSpec } from '#api/route.ts';
 import { PROGRAM_REGION_NAMES, PROGRAM_REGIONS, type ProgramRegion } from '#domain/roles.ts';
-import { pathParameterNames, type RouteSpec } from '#http/route.ts';
-import { ErrorBodySchema } from './api-schemas.ts';
 import { ROUTES } from './routes.ts';
+import { ErrorBodySchema } from './schemas.ts';
 
 /**
  * The OpenAPI 3.1 document, generated from the route table and its zod schemas (`z.toJSONSchema`, JSON

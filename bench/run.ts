@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PROJECT_ROOT } from '../infra/local/stack.ts';
+import { PROJECT_ROOT } from '../local/stack.ts';
 import { Progress } from './lib/progress.ts';
 import {
   type BenchResults,

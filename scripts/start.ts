@@ -4,9 +4,9 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ProgramRegion } from '#domain/roles.ts';
-import { JavaMissingError, startDynamoDbLocal } from '../infra/local/dynamodb-local.ts';
-import { freePort } from '../infra/local/free-port.ts';
-import { PROJECT_ROOT, WEB_DIST_DIR } from '../infra/local/paths.ts';
+import { JavaMissingError, startDynamoDbLocal } from '../local/dynamodb-local.ts';
+import { freePort } from '../local/free-port.ts';
+import { PROJECT_ROOT, WEB_DIST_DIR } from '../local/paths.ts';
 import {
   AlreadyRunningError,
   acquireRunLock,
@@ -14,10 +14,10 @@ import {
   isAlive,
   isDynamoDbLocalFor,
   type RunLock,
-} from '../infra/local/process-lock.ts';
-import { copySeedTemplate } from '../infra/local/seed-template.ts';
+} from '../local/process-lock.ts';
+import { copySeedTemplate } from '../local/seed-template.ts';
 // Type only: the stack's modules are loaded once DynamoDB Local's JVM is booting (see `main`).
-import type { LocalStack } from '../infra/local/stack.ts';
+import type { LocalStack } from '../local/stack.ts';
 
 /**
  * `npm start`: PeerPath on this machine, with no AWS account. DynamoDB Local keeps the data under `.data/`
@@ -306,7 +306,7 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
     say(`Stopped DynamoDB Local (pid ${pid}), left running by an earlier start.`);
 
   // A first start with the demo begins from the demo database `npm install` prepared, when there is one
-  // for today's sources (infra/local/seed-template.ts): no tables to create, no roster to write.
+  // for today's sources (local/seed-template.ts): no tables to create, no roster to write.
   if (demo) await copySeedTemplate(dbPath).catch(() => false);
   // The JVM's boot is the longest step of a start: it begins now, before the program's modules are read.
   const dynamoPort = await freePort();
@@ -352,7 +352,7 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stopAll(signal));
 
   const pages = buildPagesIfStale();
-  const { startLocalStack } = await import('../infra/local/stack.ts');
+  const { startLocalStack } = await import('../local/stack.ts');
   starting = startLocalStack({
     dynamoDbLocal: { port: dynamoPort, starting: dynamoStarting },
     dataDir,

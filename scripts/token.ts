@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PROGRAM_REGIONS, type ProgramRegion, ROLES, type Role } from '#domain/roles.ts';
-import { demoStaffId, demoWorkerId } from '../infra/local/demo-roster.ts';
-import { DEFAULT_TOKEN_TTL_SECONDS, loadLocalJwt, localSubFor } from '../infra/local/jwt.ts';
+import { demoStaffId, demoWorkerId } from '../local/demo-roster.ts';
+import { DEFAULT_TOKEN_TTL_SECONDS, loadLocalJwt, localSubFor } from '../local/jwt.ts';
 
 /**
  * `npm run -s token -- --role <role> --region <region> [--sub <id>] [--email <email>]`

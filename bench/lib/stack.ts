@@ -5,8 +5,8 @@ import type { Stage } from '#domain/lifecycle.ts';
 import type { ProgramRegion } from '#domain/roles.ts';
 import { type Timers, timersWith } from '#domain/settings.ts';
 import { MemoryEventPublisher } from '../../functions/workflow/ports.ts';
-import { type DynamoDbLocal, startDynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
-import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-local.ts';
+import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { startTracingApi, type TracingApi } from '../../test/support/reliability-trace.ts';
 import { type BenchClient, benchClient } from './http.ts';
 

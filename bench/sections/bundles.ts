@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
-import { PROJECT_ROOT } from '../../infra/local/stack.ts';
+import { PROJECT_ROOT } from '../../local/stack.ts';
 import type { Progress } from '../lib/progress.ts';
 import { median, round } from '../lib/stats.ts';
 

@@ -5,7 +5,7 @@ import type { Store } from '#data/store.ts';
 import { OPEN_STAGES, Stage } from '#domain/lifecycle.ts';
 import { ReferralInputSchema } from '#domain/referral.ts';
 import { type ProgramRegion, Role } from '#domain/roles.ts';
-import { BATCH_PUT_SIZE, batchPutItems } from '../../infra/local/batch-put.ts';
+import { BATCH_PUT_SIZE, batchPutItems } from '../../local/batch-put.ts';
 import { referralForm } from '../../test/support/reliability-flow.ts';
 import type { Progress } from '../lib/progress.ts';
 import { figuresOf, Recorder, type RouteFigures } from '../lib/record.ts';

@@ -4,8 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { freePort } from '../../infra/local/free-port.ts';
-import { PROJECT_ROOT } from '../../infra/local/stack.ts';
+import { freePort } from '../../local/free-port.ts';
+import { PROJECT_ROOT } from '../../local/stack.ts';
 import { START_SCRIPT, spawnStart } from '../../test/support/reliability-start.ts';
 import { round } from '../lib/stats.ts';
 

@@ -4,7 +4,7 @@ import { type ProgramRegion, ProgramRegionSchema, Role, RoleSchema } from '#doma
 /**
  * The `UserDirectory` port: where logins live. In the cloud it is the region's Cognito user pool
  * (shared/users/cognito-directory.ts); locally a JSON file under `.data/`
- * (infra/local/user-directory.ts). A worker's id is their login's `sub`.
+ * (local/user-directory.ts). A worker's id is their login's `sub`.
  */
 
 export const NameSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));

@@ -10,8 +10,8 @@ import { ROUTES, routes } from '#api/routes.ts';
 import { PROGRAM_REGIONS } from '#domain/roles.ts';
 import { httpLogger } from '#http/errors.ts';
 import { apiHandler, json } from '#http/middleware.ts';
-import { type Gateway, type GatewayLambda, importHandler, startGateway } from '../../infra/local/gateway.ts';
-import { type LocalJwt, loadLocalJwt } from '../../infra/local/jwt.ts';
+import { type Gateway, type GatewayLambda, importHandler, startGateway } from '../../local/gateway.ts';
+import { type LocalJwt, loadLocalJwt } from '../../local/jwt.ts';
 import { PROJECT_ROOT } from '../../scripts/token.ts';
 
 /** A tiny route table of test-only handlers, plus the real public routes (health, document, docs). */

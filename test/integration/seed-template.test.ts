@@ -8,9 +8,9 @@ import { createStore } from '#data/store.ts';
 import { tableNameFor } from '#data/table.ts';
 import { listAllWorkers } from '#data/workers.ts';
 import { PROGRAM_REGIONS } from '#domain/roles.ts';
-import { demoWorkers } from '../../infra/local/demo-roster.ts';
-import { startDynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
-import { buildSeedTemplate, copySeedTemplate, SHARED_DB_FILE } from '../../infra/local/seed-template.ts';
+import { demoWorkers } from '../../local/demo-roster.ts';
+import { startDynamoDbLocal } from '../../local/dynamodb-local.ts';
+import { buildSeedTemplate, copySeedTemplate, SHARED_DB_FILE } from '../../local/seed-template.ts';
 
 let scratch: string;
 beforeAll(async () => {

@@ -5,16 +5,16 @@ import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoStaffId, demoWorkerId } from '../../infra/local/demo-roster.ts';
-import { loadLocalJwt } from '../../infra/local/jwt.ts';
+import { demoStaffId, demoWorkerId } from '../../local/demo-roster.ts';
+import { loadLocalJwt } from '../../local/jwt.ts';
 import {
   commandLine,
   isAlive,
   isDynamoDbLocalFor,
   PID_FILE_NAME,
   type RunRecord,
-} from '../../infra/local/process-lock.ts';
-import { PROJECT_ROOT } from '../../infra/local/stack.ts';
+} from '../../local/process-lock.ts';
+import { PROJECT_ROOT } from '../../local/stack.ts';
 
 /**
  * `npm start` as a person runs it: the real script in its own process group (tsx, as the npm script

@@ -12,10 +12,10 @@ import { tableNameFor } from '#data/table.ts';
 import { getWorker } from '#data/workers.ts';
 import { isOpen, type Stage } from '#domain/lifecycle.ts';
 import { type ProgramRegion, Role } from '#domain/roles.ts';
-import { demoStaffId } from '../../infra/local/demo-roster.ts';
-import { freePort } from '../../infra/local/free-port.ts';
-import { type LocalJwt, loadLocalJwt } from '../../infra/local/jwt.ts';
-import { isAlive } from '../../infra/local/process-lock.ts';
+import { demoStaffId } from '../../local/demo-roster.ts';
+import { freePort } from '../../local/free-port.ts';
+import { type LocalJwt, loadLocalJwt } from '../../local/jwt.ts';
+import { isAlive } from '../../local/process-lock.ts';
 import {
   type Driver,
   driveReferral,

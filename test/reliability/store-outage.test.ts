@@ -9,7 +9,7 @@ import { getReferralDetails, listByReferrer } from '#data/referrals.ts';
 import { getWorker } from '#data/workers.ts';
 import { isAssigned, isOpen, Stage } from '#domain/lifecycle.ts';
 import { Role } from '#domain/roles.ts';
-import { type DynamoDbLocal, startDynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-local.ts';
 import { type ReliabilityApi, startReliabilityApi } from '../support/reliability-api.ts';
 import { type Driver, driveReferral, type Reply, referralForm } from '../support/reliability-flow.ts';
 import { eventually } from '../support/workflow.ts';

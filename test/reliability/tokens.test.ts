@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '#api/routes.ts';
 import { Stage } from '#domain/lifecycle.ts';
 import { Role } from '#domain/roles.ts';
-import { LOCAL_JWT_AUDIENCE, LOCAL_JWT_ISSUER } from '../../infra/local/jwt.ts';
+import { LOCAL_JWT_AUDIENCE, LOCAL_JWT_ISSUER } from '../../local/jwt.ts';
 import { type ReliabilityApi, startReliabilityApi } from '../support/reliability-api.ts';
 import { seedReferral } from '../support/store.ts';
 

@@ -8,7 +8,7 @@ import type { ProgramRegion, Role } from '#domain/roles.ts';
 import type { Timers } from '#domain/settings.ts';
 import { httpLogger } from '#http/errors.ts';
 import { MemoryEventPublisher } from '../../functions/workflow/ports.ts';
-import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../infra/local/stack.ts';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack.ts';
 import { QUIET_TIMERS } from './workflow.ts';
 
 /**

@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { commandLine, isAlive, PID_FILE_NAME, type RunRecord } from '../../infra/local/process-lock.ts';
-import { PROJECT_ROOT } from '../../infra/local/stack.ts';
+import { commandLine, isAlive, PID_FILE_NAME, type RunRecord } from '../../local/process-lock.ts';
+import { PROJECT_ROOT } from '../../local/stack.ts';
 
 /**
  * `npm start` in its own process group (`npm start -- --data-dir <dir>`, detached), as a person runs it: for the

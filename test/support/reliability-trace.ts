@@ -6,8 +6,8 @@ import { createDocumentClient, type DocumentClientOptions } from '#data/client.t
 import { createStore } from '#data/store.ts';
 import type { ProgramRegion } from '#domain/roles.ts';
 import { type ApiDeps, useApiDeps } from '../../functions/api/deps.ts';
-import { type Gateway, importHandler, startGateway } from '../../infra/local/gateway.ts';
-import { type LocalStack, PROJECT_ROOT } from '../../infra/local/stack.ts';
+import { type Gateway, importHandler, startGateway } from '../../local/gateway.ts';
+import { type LocalStack, PROJECT_ROOT } from '../../local/stack.ts';
 
 /**
  * Per-request tracing of the API's own DynamoDB work, for the benchmarks and the reliability suite.

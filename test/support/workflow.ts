@@ -8,13 +8,13 @@ import type { Referral, ReferralInput } from '#domain/referral.ts';
 import { type ProgramRegion, Role } from '#domain/roles.ts';
 import { type Timers, timersWith } from '#domain/settings.ts';
 import { ConsoleNotifier, MemoryEventPublisher } from '../../functions/workflow/ports.ts';
-import { type SynthesizedWorkflow, synthesizeWorkflow } from '../../workflows/asl.ts';
-import { type AppliedTransition, applyTransition, startReferralWorkflow } from '../../workflows/commands.ts';
 import {
   type ExecutionInfo,
   LocalWorkflowRunner,
   type LocalWorkflowRunnerOptions,
-} from '../../workflows/local-runner.ts';
+} from '../../local/workflow-runner.ts';
+import { type SynthesizedWorkflow, synthesizeWorkflow } from '../../workflows/asl.ts';
+import { type AppliedTransition, applyTransition, startReferralWorkflow } from '../../workflows/commands.ts';
 import { actors, makeTestStore, referralInput, type TestStore } from './store.ts';
 
 /** Timers long enough never to fire during a test (seconds). */

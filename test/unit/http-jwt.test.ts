@@ -10,7 +10,7 @@ import {
   LOCAL_JWT_ISSUER,
   loadLocalJwt,
   localSubFor,
-} from '../../infra/local/jwt.ts';
+} from '../../local/jwt.ts';
 import { runTokenCli } from '../../scripts/token.ts';
 
 const dirs: string[] = [];

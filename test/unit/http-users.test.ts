@@ -9,7 +9,7 @@ import {
   type ListUsersInGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LocalUserDirectory } from '../../infra/local/user-directory.ts';
+import { LocalUserDirectory } from '../../local/user-directory.ts';
 import { CognitoUserDirectory } from '../../shared/users/cognito-directory.ts';
 import { creatableRoles, type NewUser, UserExistsError } from '../../shared/users/directory.ts';
 

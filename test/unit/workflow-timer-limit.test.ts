@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TIMERS } from '#domain/settings.ts';
-import { MAX_LOCAL_TIMEOUT_SECONDS, withinTimerLimit } from '../../workflows/local-runner.ts';
+import { MAX_LOCAL_TIMEOUT_SECONDS, withinTimerLimit } from '../../local/workflow-runner.ts';
 
 describe('local wait timeouts', () => {
   it('caps every timer above what a Node timer holds (the 30-day hold review) and keeps the rest', () => {

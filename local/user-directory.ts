@@ -12,7 +12,7 @@ import {
   NewUserSchema,
   type UserDirectory,
   UserExistsError,
-} from '../../shared/users/directory.ts';
+} from '../shared/users/directory.ts';
 
 /**
  * The local stand-in for the region's Cognito user pool.

@@ -18,7 +18,7 @@ import {
 import { reconcileOpenReferrals, repairNumber } from '../functions/workflow/reconcile.ts';
 import { waitForPerson } from '../functions/workflow/wait-for-person.ts';
 import { regionConfig } from '../infra/regions.ts';
-import type { SynthesizedWorkflow } from './asl.ts';
+import type { SynthesizedWorkflow } from '../workflows/asl.ts';
 import type {
   CheckActivityInput,
   ClosedCause,
@@ -26,15 +26,15 @@ import type {
   ReferralClosedError,
   WaitForPersonInput,
   WaitOutcome,
-} from './contract.ts';
-import type { WorkflowFunctions } from './definition.ts';
+} from '../workflows/contract.ts';
+import type { WorkflowFunctions } from '../workflows/definition.ts';
 import {
   checkExecutionName,
   type ExecutionInput,
   executionInput,
   type StartOptions,
   type WorkflowGateway,
-} from './gateway.ts';
+} from '../workflows/gateway.ts';
 import { TokenBroker, taskFailure } from './token-broker.ts';
 
 /**

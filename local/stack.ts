@@ -6,12 +6,11 @@ import type { DocumentClientOptions } from '#data/client.ts';
 import type { Store } from '#data/store.ts';
 import { PROGRAM_REGIONS, type ProgramRegion, Role } from '#domain/roles.ts';
 import type { Timers } from '#domain/settings.ts';
-import type { ApiDeps } from '../../functions/api/deps.ts';
-import type { EventPublisher } from '../../functions/workflow/ports.ts';
-import type { DirectoryUser } from '../../shared/users/directory.ts';
-import type { SynthesizedWorkflow } from '../../workflows/asl.ts';
-import type { LocalWorkflowRunner } from '../../workflows/local-runner.ts';
-import { regionConfig } from '../regions.ts';
+import type { ApiDeps } from '../functions/api/deps.ts';
+import type { EventPublisher } from '../functions/workflow/ports.ts';
+import { regionConfig } from '../infra/regions.ts';
+import type { DirectoryUser } from '../shared/users/directory.ts';
+import type { SynthesizedWorkflow } from '../workflows/asl.ts';
 import { type DemoWorker, demoStaffId, demoWorkerId, demoWorkers } from './demo-roster.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { freePort } from './free-port.ts';
@@ -21,6 +20,7 @@ import { BUILD_CACHE_DIR, PROJECT_ROOT, WEB_DIST_DIR } from './paths.ts';
 import { seedDemoWorkers } from './seed-template.ts';
 import { type SourceClosure, sourceClosure } from './source-closure.ts';
 import { LocalUserDirectory } from './user-directory.ts';
+import type { LocalWorkflowRunner } from './workflow-runner.ts';
 
 /**
  * PeerPath on one machine: DynamoDB Local (one table per program region, as in the cloud), one local
@@ -207,7 +207,7 @@ export function workflowCacheKey(sources: SourceClosure, region: ProgramRegion, 
  * template) is skipped here: `cdk synth` and the infra tests still run it.
  */
 async function synthesize(region: ProgramRegion, timers: Timers): Promise<SynthesizedWorkflow> {
-  const { synthesizeWorkflow } = await import('../../workflows/asl.ts');
+  const { synthesizeWorkflow } = await import('../workflows/asl.ts');
   const previous = process.env.CDK_VALIDATION;
   process.env.CDK_VALIDATION = 'false';
   try {
@@ -283,10 +283,10 @@ async function loadModules() {
     import('#data/table.ts'),
     import('#data/store.ts'),
     import('#data/workers.ts'),
-    import('../../functions/api/deps.ts'),
+    import('../functions/api/deps.ts'),
     import('#api/routes.ts'),
-    import('../../functions/workflow/ports.ts'),
-    import('../../workflows/local-runner.ts'),
+    import('../functions/workflow/ports.ts'),
+    import('./workflow-runner.ts'),
     import('./gateway.ts'),
   ]);
   return { client, table, store, workers, deps, routes, ports, runner, gateway };

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
  * Where things are on this machine: light enough for `npm start` to read before anything else loads.
  */
 
-export const PROJECT_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 /** The built pages `npm start` serves. */
 export const WEB_DIST_DIR = join(PROJECT_ROOT, 'web', 'dist');
 /**

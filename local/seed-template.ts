@@ -34,7 +34,7 @@ const FORMAT = 'peerpath-seed-template-v1';
  * roster and the regions, through its imports) and the DynamoDB Local release.
  */
 export async function seedTemplateKey(): Promise<string> {
-  const sources = await sourceClosure([join(PROJECT_ROOT, 'infra', 'local', 'seed-template.ts')]);
+  const sources = await sourceClosure([join(PROJECT_ROOT, 'local', 'seed-template.ts')]);
   const release = basename(dynamoDbLocalDir());
   return createHash('sha256')
     .update(JSON.stringify({ format: FORMAT, release, sources }))

@@ -40,13 +40,13 @@ export interface PeerPathStackProps extends StackProps {
 
 /** The handler file of each workflow task (each exports `handler`). */
 export const WORKFLOW_HANDLERS: Record<keyof WorkflowFunctions, string> = {
-  waitForPerson: 'functions/workflow/wait-for-person.ts',
-  notify: 'functions/workflow/notify.ts',
-  checkActivity: 'functions/workflow/check-activity.ts',
+  waitForPerson: 'workflows/tasks/wait-for-person.ts',
+  notify: 'workflows/tasks/notify.ts',
+  checkActivity: 'workflows/tasks/check-activity.ts',
 };
 
 /** The scheduled reconciler and follow-ups (debriefs overdue, consent expiring); exports `handler`. */
-export const FOLLOW_UP_HANDLER = 'functions/workflow/follow-up.ts';
+export const FOLLOW_UP_HANDLER = 'workflows/tasks/follow-up.ts';
 
 /** Every API handler file exports `dispatch`, which routes the event to that file's handler for the route. */
 export const API_HANDLER_EXPORT = 'dispatch';

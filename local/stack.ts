@@ -8,9 +8,9 @@ import { PROGRAM_REGIONS, type ProgramRegion, Role } from '#domain/roles.ts';
 import type { Timers } from '#domain/settings.ts';
 import type { ApiDeps } from '../functions/api/deps.ts';
 import type { EventPublisher } from '../functions/workflow/ports.ts';
+import type { SynthesizedWorkflow } from '../infra/asl.ts';
 import { regionConfig } from '../infra/regions.ts';
 import type { DirectoryUser } from '../shared/users/directory.ts';
-import type { SynthesizedWorkflow } from '../workflows/asl.ts';
 import { type DemoWorker, demoStaffId, demoWorkerId, demoWorkers } from './demo-roster.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { freePort } from './free-port.ts';
@@ -172,10 +172,10 @@ async function seedDemoLogins(
 
 // --- workflow cache --------------------------------------------------------------------------------------
 
-const WORKFLOW_ENTRY = join(PROJECT_ROOT, 'workflows', 'asl.ts');
+const WORKFLOW_ENTRY = join(PROJECT_ROOT, 'infra', 'asl.ts');
 const CACHE_FORMAT = 'peerpath-workflow-cache-v1';
 const CACHE_ENTRY_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
-/** Everything a synth reads from the repository: the import closure of `workflows/asl.ts`. */
+/** Everything a synth reads from the repository: the import closure of `infra/asl.ts`. */
 export const workflowSources = (): Promise<SourceClosure> => sourceClosure([WORKFLOW_ENTRY]);
 
 /**
@@ -207,7 +207,7 @@ export function workflowCacheKey(sources: SourceClosure, region: ProgramRegion, 
  * template) is skipped here: `cdk synth` and the infra tests still run it.
  */
 async function synthesize(region: ProgramRegion, timers: Timers): Promise<SynthesizedWorkflow> {
-  const { synthesizeWorkflow } = await import('../workflows/asl.ts');
+  const { synthesizeWorkflow } = await import('../infra/asl.ts');
   const previous = process.env.CDK_VALIDATION;
   process.env.CDK_VALIDATION = 'false';
   try {
@@ -227,7 +227,7 @@ interface CacheEntry {
 /**
  * The region's synthesized workflow. With a `cacheDir`, the result of a synth is kept in
  * `<cacheDir>/workflow-<region>-<key>.json`, the key hashing every source file the synth imports (the
- * import closure of `workflows/asl.ts`: the stack, the workflow definition, the domain), the installed
+ * import closure of `infra/asl.ts`: the stack, the workflow definition, the domain), the installed
  * versions of the packages it imports (aws-cdk-lib…), the region's configuration, the timers, and the
  * `CDK_*` environment. Any change to those synthesizes again, so the runner always executes the ASL the
  * stack synthesizes today. Entries of other keys (other timers, older sources) are pruned after a week.

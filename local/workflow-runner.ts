@@ -5,20 +5,14 @@ import type { Store } from '#data/store.ts';
 import { type Stage, waitFor } from '#domain/lifecycle.ts';
 import type { ProgramRegion } from '#domain/roles.ts';
 import type { Timers } from '#domain/settings.ts';
-import { checkActivity } from '../functions/workflow/check-activity.ts';
-import type { TaskDeps } from '../functions/workflow/deps.ts';
-import { type FollowUpResult, followUp } from '../functions/workflow/follow-up.ts';
-import { notify } from '../functions/workflow/notify.ts';
 import {
   ConsoleNotifier,
   type EventPublisher,
   MemoryEventPublisher,
   type Notifier,
 } from '../functions/workflow/ports.ts';
-import { reconcileOpenReferrals, repairNumber } from '../functions/workflow/reconcile.ts';
-import { waitForPerson } from '../functions/workflow/wait-for-person.ts';
+import type { SynthesizedWorkflow } from '../infra/asl.ts';
 import { regionConfig } from '../infra/regions.ts';
-import type { SynthesizedWorkflow } from '../workflows/asl.ts';
 import type {
   CheckActivityInput,
   ClosedCause,
@@ -35,6 +29,12 @@ import {
   type StartOptions,
   type WorkflowGateway,
 } from '../workflows/gateway.ts';
+import { checkActivity } from '../workflows/tasks/check-activity.ts';
+import type { TaskDeps } from '../workflows/tasks/deps.ts';
+import { type FollowUpResult, followUp } from '../workflows/tasks/follow-up.ts';
+import { notify } from '../workflows/tasks/notify.ts';
+import { reconcileOpenReferrals, repairNumber } from '../workflows/tasks/reconcile.ts';
+import { waitForPerson } from '../workflows/tasks/wait-for-person.ts';
 import { TokenBroker, taskFailure } from './token-broker.ts';
 
 /**

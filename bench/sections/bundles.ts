@@ -8,7 +8,7 @@ import type { Progress } from '../lib/progress.ts';
 import { median, round } from '../lib/stats.ts';
 
 /**
- * Every Lambda entry (functions/api/*.ts exporting `dispatch`, functions/workflow/*.ts exporting
+ * Every Lambda entry (functions/api/*.ts exporting `dispatch`, workflows/tasks/*.ts exporting
  * `handler`) bundled with the options the CDK stack's NodejsFunction uses (esbuild: bundle, minify,
  * platform node, target node22, format esm, `@aws-sdk/*` external, the createRequire banner, main fields
  * module then main), and each bundle's module-load time in a fresh Node process against an empty handler's
@@ -41,7 +41,7 @@ export async function lambdaEntries(): Promise<string[]> {
   const entries: string[] = [];
   for (const [dir, exported] of [
     ['functions/api', 'dispatch'],
-    ['functions/workflow', 'handler'],
+    ['workflows/tasks', 'handler'],
   ] as const) {
     for (const name of (await readdir(join(PROJECT_ROOT, dir))).sort()) {
       if (!name.endsWith('.ts')) continue;

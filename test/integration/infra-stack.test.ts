@@ -10,12 +10,12 @@ import { routeKey } from '#api/route.ts';
 import { ROUTES } from '#api/routes.ts';
 import { TABLE } from '#data/table.ts';
 import { PROGRAM_REGIONS, ROLES } from '#domain/roles.ts';
+import { resolveDefinition, synthesizeWorkflow } from '../../infra/asl.ts';
 import { createPeerPathApp } from '../../infra/constructs/peerpath-app.ts';
 import type { PeerPathFunction } from '../../infra/constructs/peerpath-function.ts';
 import { NAG_PACKS } from '../../infra/nag.ts';
 import { regionConfig } from '../../infra/regions.ts';
 import { type PeerPathStack, stateMachineNameFor } from '../../infra/stack.ts';
-import { resolveDefinition, synthesizeWorkflow } from '../../workflows/asl.ts';
 
 /**
  * The CDK app as `cdk synth` builds it, synthesized ONCE for the whole file, offline and with no account:

@@ -8,8 +8,8 @@ import type { Store } from '#data/store.ts';
 import { type LifecycleEvent, OPEN_STAGES, Stage, WAITS, type Wait, waitFor } from '#domain/lifecycle.ts';
 import { timersWith } from '#domain/settings.ts';
 import { todayInProgramZone } from '#domain/vocabulary.ts';
-import { checkActivity } from '../../functions/workflow/check-activity.ts';
 import { overdueStateName } from '../../workflows/definition.ts';
+import { checkActivity } from '../../workflows/tasks/check-activity.ts';
 import { actors, localDate, referralInput, seedReferral, seedWorker } from '../support/store.ts';
 import { eventually, FULL_PATH, makeWorkflowHarness, type WorkflowHarness } from '../support/workflow.ts';
 

@@ -8,12 +8,12 @@ import type { Referral, ReferralInput } from '#domain/referral.ts';
 import { type ProgramRegion, Role } from '#domain/roles.ts';
 import { type Timers, timersWith } from '#domain/settings.ts';
 import { ConsoleNotifier, MemoryEventPublisher } from '../../functions/workflow/ports.ts';
+import { type SynthesizedWorkflow, synthesizeWorkflow } from '../../infra/asl.ts';
 import {
   type ExecutionInfo,
   LocalWorkflowRunner,
   type LocalWorkflowRunnerOptions,
 } from '../../local/workflow-runner.ts';
-import { type SynthesizedWorkflow, synthesizeWorkflow } from '../../workflows/asl.ts';
 import { type AppliedTransition, applyTransition, startReferralWorkflow } from '../../workflows/commands.ts';
 import { actors, makeTestStore, referralInput, type TestStore } from './store.ts';
 

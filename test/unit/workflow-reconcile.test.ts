@@ -6,15 +6,15 @@ import { getReferral, recordExecution, transition } from '#data/referrals.ts';
 import { Stage, waitFor } from '#domain/lifecycle.ts';
 import type { Referral } from '#domain/referral.ts';
 import { DEFAULT_TIMERS } from '#domain/settings.ts';
-import { scheduledRun } from '../../functions/workflow/follow-up.ts';
 import { MemoryEventPublisher } from '../../functions/workflow/ports.ts';
+import { type StartOptions, StepFunctionsGateway } from '../../workflows/gateway.ts';
+import { scheduledRun } from '../../workflows/tasks/follow-up.ts';
 import {
   type ReconcilerGateway,
   reconcileOpenReferrals,
   repairDecision,
   repairNumber,
-} from '../../functions/workflow/reconcile.ts';
-import { type StartOptions, StepFunctionsGateway } from '../../workflows/gateway.ts';
+} from '../../workflows/tasks/reconcile.ts';
 import {
   actors,
   localDate,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { type LifecycleEvent, Stage, WAITS } from '#domain/lifecycle.ts';
-import { activityFor, periodsIn, sessionInstant } from '../../functions/workflow/check-activity.ts';
-import { type PlannedAlert, plannedAlerts } from '../../functions/workflow/notify.ts';
 import type { NotifyInput } from '../../workflows/contract.ts';
+import { activityFor, periodsIn, sessionInstant } from '../../workflows/tasks/check-activity.ts';
+import { type PlannedAlert, plannedAlerts } from '../../workflows/tasks/notify.ts';
 
 /**
  * The pure parts of the timers: how much of the no-session period is used (sessions restart it, a hold

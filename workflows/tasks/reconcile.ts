@@ -2,7 +2,7 @@ import { getReferral, listOpenReferrals, recordExecution } from '#data/referrals
 import type { Store } from '#data/store.ts';
 import { WAITS, waitFor } from '#domain/lifecycle.ts';
 import type { Referral } from '#domain/referral.ts';
-import type { WorkflowGateway } from '../../workflows/gateway.ts';
+import type { WorkflowGateway } from '../gateway.ts';
 
 /**
  * The reconciler: every open referral must be driven by a running execution. One that is not (its start was

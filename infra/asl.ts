@@ -1,9 +1,9 @@
 import { App } from 'aws-cdk-lib';
 import type { ProgramRegion } from '#domain/roles.ts';
 import type { Timers } from '#domain/settings.ts';
-import { regionConfig } from '../infra/regions.ts';
-import { PeerPathStack } from '../infra/stack.ts';
-import type { WorkflowFunctions } from './definition.ts';
+import type { WorkflowFunctions } from '../workflows/definition.ts';
+import { regionConfig } from './regions.ts';
+import { PeerPathStack } from './stack.ts';
 
 /**
  * The ASL a region's stack deploys, as a plain string. The local runner executes exactly this, so what runs

@@ -2,15 +2,15 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { EventPublisher } from '#app/ports.ts';
 import type { DocumentClientOptions } from '#data/client.ts';
 import type { Store } from '#data/store.ts';
 import { PROGRAM_REGIONS, type ProgramRegion, Role } from '#domain/roles.ts';
 import type { Timers } from '#domain/settings.ts';
+import type { DirectoryUser } from '#domain/users.ts';
 import type { ApiDeps } from '../functions/api/deps.ts';
-import type { EventPublisher } from '../functions/workflow/ports.ts';
 import type { SynthesizedWorkflow } from '../infra/asl.ts';
 import { regionConfig } from '../infra/regions.ts';
-import type { DirectoryUser } from '../shared/users/directory.ts';
 import { type DemoWorker, demoStaffId, demoWorkerId, demoWorkers } from './demo-roster.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { freePort } from './free-port.ts';
@@ -285,7 +285,7 @@ async function loadModules() {
     import('#data/workers.ts'),
     import('../functions/api/deps.ts'),
     import('#api/routes.ts'),
-    import('../functions/workflow/ports.ts'),
+    import('./notifications.ts'),
     import('./workflow-runner.ts'),
     import('./gateway.ts'),
   ]);

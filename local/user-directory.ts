@@ -2,17 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
+import { UserExistsError } from '#app/errors.ts';
+import type { ListUsersQuery, UserDirectory } from '#app/ports.ts';
 import type { ProgramRegion } from '#domain/roles.ts';
 import {
   byName,
   type DirectoryUser,
   DirectoryUserSchema,
-  type ListUsersQuery,
   type NewUser,
   NewUserSchema,
-  type UserDirectory,
-  UserExistsError,
-} from '../shared/users/directory.ts';
+} from '#domain/users.ts';
 
 /**
  * The local stand-in for the region's Cognito user pool.

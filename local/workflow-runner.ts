@@ -1,18 +1,12 @@
 import './polyfill.ts';
 import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import type { EventPublisher, Notifier, StartOptions, WorkflowGateway } from '#app/ports.ts';
+import { checkExecutionName, type ExecutionInput, executionInput } from '#app/workflow-gateway.ts';
 import { getReferral } from '#data/referrals.ts';
 import type { Store } from '#data/store.ts';
 import { type Stage, waitFor } from '#domain/lifecycle.ts';
 import type { ProgramRegion } from '#domain/roles.ts';
 import type { Timers } from '#domain/settings.ts';
-import {
-  ConsoleNotifier,
-  type EventPublisher,
-  MemoryEventPublisher,
-  type Notifier,
-} from '../functions/workflow/ports.ts';
-import type { SynthesizedWorkflow } from '../infra/asl.ts';
-import { regionConfig } from '../infra/regions.ts';
 import type {
   CheckActivityInput,
   ClosedCause,
@@ -20,21 +14,17 @@ import type {
   ReferralClosedError,
   WaitForPersonInput,
   WaitOutcome,
-} from '../workflows/contract.ts';
+} from '#domain/workflow-contract.ts';
+import type { SynthesizedWorkflow } from '../infra/asl.ts';
+import { regionConfig } from '../infra/regions.ts';
 import type { WorkflowFunctions } from '../workflows/definition.ts';
-import {
-  checkExecutionName,
-  type ExecutionInput,
-  executionInput,
-  type StartOptions,
-  type WorkflowGateway,
-} from '../workflows/gateway.ts';
 import { checkActivity } from '../workflows/tasks/check-activity.ts';
 import type { TaskDeps } from '../workflows/tasks/deps.ts';
 import { type FollowUpResult, followUp } from '../workflows/tasks/follow-up.ts';
 import { notify } from '../workflows/tasks/notify.ts';
 import { reconcileOpenReferrals, repairNumber } from '../workflows/tasks/reconcile.ts';
 import { waitForPerson } from '../workflows/tasks/wait-for-person.ts';
+import { ConsoleNotifier, MemoryEventPublisher } from './notifications.ts';
 import { TokenBroker, taskFailure } from './token-broker.ts';
 
 /**

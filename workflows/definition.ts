@@ -5,7 +5,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { FINAL_STAGES, type Stage, TIMERS, TRANSITIONS, WAITS, type Wait } from '#domain/lifecycle.ts';
 import type { Timers } from '#domain/settings.ts';
-import { REFERRAL_CLOSED_ERROR } from './contract.ts';
+import { REFERRAL_CLOSED_ERROR } from '#domain/workflow-contract.ts';
 
 /**
  * The referral lifecycle as one Standard state machine, derived from `WAITS` and `TRANSITIONS`.

@@ -1,9 +1,9 @@
+import type { UserDirectory, WorkflowGateway } from '#app/ports.ts';
+import { CognitoUserDirectory } from '#aws/cognito-directory.ts';
+import { StepFunctionsGateway } from '#aws/step-functions.ts';
 import { createStore, type Store } from '#data/store.ts';
 import { type ProgramRegion, ProgramRegionSchema } from '#domain/roles.ts';
 import { HttpNotFoundError } from '#http/errors.ts';
-import { CognitoUserDirectory } from '../../shared/users/cognito-directory.ts';
-import type { UserDirectory } from '../../shared/users/directory.ts';
-import { StepFunctionsGateway, type WorkflowGateway } from '../../workflows/gateway.ts';
 
 /**
  * What the API handlers need for one program region: its table, its state machine and its user directory.

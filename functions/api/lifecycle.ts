@@ -11,7 +11,7 @@ import type { Goal, Session } from '#domain/work.ts';
 import type { Caller } from '#http/auth.ts';
 import { HttpNotFoundError, ValidationError } from '#http/errors.ts';
 import { type ApiResult, apiHandler, json, logAccess, routeDispatcher } from '#http/middleware.ts';
-import { applyTransition } from '../../workflows/commands.ts';
+import { applyTransition } from '#services/transitions.ts';
 import { canSee, depsFor, referralDetailsFor, referralFor } from './access.ts';
 import { referralView } from './views.ts';
 

@@ -29,7 +29,7 @@ import {
   logAccess,
   routeDispatcher,
 } from '#http/middleware.ts';
-import { startReferralWorkflow } from '../../workflows/commands.ts';
+import { startReferralWorkflow } from '#services/transitions.ts';
 import { canSee, depsFor, referralDetailsFor, referralFor } from './access.ts';
 import type { ApiDeps } from './deps.ts';
 import { auditEventView, pageOf, referralView } from './views.ts';

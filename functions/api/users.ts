@@ -1,7 +1,7 @@
 import { ROUTES, routes } from '#api/routes.ts';
+import { creatableRoles } from '#domain/users.ts';
 import { ForbiddenError } from '#http/errors.ts';
 import { apiHandler, json, routeDispatcher } from '#http/middleware.ts';
-import { creatableRoles } from '../../shared/users/directory.ts';
 import { depsFor } from './access.ts';
 
 /**

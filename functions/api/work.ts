@@ -12,7 +12,7 @@ import { timersFromEnv } from '#domain/settings.ts';
 import type { Session } from '#domain/work.ts';
 import type { Caller } from '#http/auth.ts';
 import { apiHandler, json, logAccess, routeDispatcher } from '#http/middleware.ts';
-import { deterministicAlertId } from '../workflow/alerts.ts';
+import { deterministicAlertId } from '#services/alerts.ts';
 import { depsFor, referralFor } from './access.ts';
 import { goalView, sessionView } from './views.ts';
 

@@ -1,4 +1,6 @@
 import { ROUTES, routes } from '#api/routes.ts';
+import { UserExistsError } from '#app/errors.ts';
+import type { UserDirectory } from '#app/ports.ts';
 import { programMonth } from '#data/common.ts';
 import { NotFoundError } from '#data/errors.ts';
 import { listByWorker } from '#data/referrals.ts';
@@ -10,7 +12,6 @@ import type { Worker, WorkerInput } from '#domain/worker.ts';
 import type { Caller } from '#http/auth.ts';
 import { ForbiddenError, HttpNotFoundError } from '#http/errors.ts';
 import { apiHandler, json, routeDispatcher } from '#http/middleware.ts';
-import { type UserDirectory, UserExistsError } from '../../shared/users/directory.ts';
 import { depsFor } from './access.ts';
 
 /**

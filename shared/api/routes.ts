@@ -1,6 +1,7 @@
 import { defineRoutes, type RouteSpec } from '#api/route.ts';
 import { ReferralInputSchema, ReferralPatchSchema } from '#domain/referral.ts';
 import { Role, type Role as RoleType } from '#domain/roles.ts';
+import { CreateUserBodySchema, DirectoryUserSchema } from '#domain/users.ts';
 import {
   ClosureInputSchema,
   ConcernInputSchema,
@@ -15,7 +16,6 @@ import {
   WithdrawInputSchema,
 } from '#domain/work.ts';
 import { WorkerInputSchema, WorkerPatchSchema } from '#domain/worker.ts';
-import { CreateUserBodySchema, DirectoryUserSchema } from '../users/directory.ts';
 import {
   AlertListQuerySchema,
   AlertViewSchema,

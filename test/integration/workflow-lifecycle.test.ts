@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReferral, getReferral, transition } from '#data/referrals.ts';
 import { type LifecycleEvent, OPEN_STAGES, Stage, waitFor } from '#domain/lifecycle.ts';
-import { startReferralWorkflow } from '../../workflows/commands.ts';
+import { startReferralWorkflow } from '#services/transitions.ts';
 import { actors, referralInput, seedWorker } from '../support/store.ts';
 import { eventually, makeWorkflowHarness, type WorkflowHarness } from '../support/workflow.ts';
 

@@ -3,8 +3,8 @@ import { listEvents } from '#data/events.ts';
 import { createReferral, getReferral } from '#data/referrals.ts';
 import { type LifecycleEvent, OPEN_STAGES, Stage } from '#domain/lifecycle.ts';
 import type { Referral } from '#domain/referral.ts';
+import { startReferralWorkflow } from '#services/transitions.ts';
 import type { LocalWorkflowRunner } from '../../local/workflow-runner.ts';
-import { startReferralWorkflow } from '../../workflows/commands.ts';
 import { actors, referralInput, seedReferral, seedWorker } from '../support/store.ts';
 import { eventually, FULL_PATH, makeWorkflowHarness, type WorkflowHarness } from '../support/workflow.ts';
 

@@ -7,7 +7,7 @@ import { INDEX } from '#data/table.ts';
 import { Stage } from '#domain/lifecycle.ts';
 import { Role } from '#domain/roles.ts';
 import { timersWith } from '#domain/settings.ts';
-import type { MemoryEventPublisher } from '../../functions/workflow/ports.ts';
+import type { MemoryEventPublisher } from '../../local/notifications.ts';
 import { type ReliabilityApi, startReliabilityApi } from '../support/reliability-api.ts';
 import {
   type Driver,

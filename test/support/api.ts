@@ -7,7 +7,7 @@ import type { StoreRequest } from '#data/client.ts';
 import type { ProgramRegion, Role } from '#domain/roles.ts';
 import type { Timers } from '#domain/settings.ts';
 import { httpLogger } from '#http/errors.ts';
-import { MemoryEventPublisher } from '../../functions/workflow/ports.ts';
+import { MemoryEventPublisher } from '../../local/notifications.ts';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack.ts';
 import { QUIET_TIMERS } from './workflow.ts';
 

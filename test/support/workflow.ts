@@ -7,14 +7,14 @@ import { type AlertKind, type LifecycleEvent, Stage, waitFor } from '#domain/lif
 import type { Referral, ReferralInput } from '#domain/referral.ts';
 import { type ProgramRegion, Role } from '#domain/roles.ts';
 import { type Timers, timersWith } from '#domain/settings.ts';
-import { ConsoleNotifier, MemoryEventPublisher } from '../../functions/workflow/ports.ts';
+import { type AppliedTransition, applyTransition, startReferralWorkflow } from '#services/transitions.ts';
 import { type SynthesizedWorkflow, synthesizeWorkflow } from '../../infra/asl.ts';
+import { ConsoleNotifier, MemoryEventPublisher } from '../../local/notifications.ts';
 import {
   type ExecutionInfo,
   LocalWorkflowRunner,
   type LocalWorkflowRunnerOptions,
 } from '../../local/workflow-runner.ts';
-import { type AppliedTransition, applyTransition, startReferralWorkflow } from '../../workflows/commands.ts';
 import { actors, makeTestStore, referralInput, type TestStore } from './store.ts';
 
 /** Timers long enough never to fire during a test (seconds). */

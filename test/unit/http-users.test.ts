@@ -9,9 +9,10 @@ import {
   type ListUsersInGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, describe, expect, it } from 'vitest';
+import { UserExistsError } from '#app/errors.ts';
+import { CognitoUserDirectory } from '#aws/cognito-directory.ts';
+import { creatableRoles, type NewUser } from '#domain/users.ts';
 import { LocalUserDirectory } from '../../local/user-directory.ts';
-import { CognitoUserDirectory } from '../../shared/users/cognito-directory.ts';
-import { creatableRoles, type NewUser, UserExistsError } from '../../shared/users/directory.ts';
 
 const dirs: string[] = [];
 afterAll(async () => {

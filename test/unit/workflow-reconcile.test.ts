@@ -1,13 +1,14 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
+import type { StartOptions } from '#app/ports.ts';
+import { StepFunctionsGateway } from '#aws/step-functions.ts';
 import { listAlerts } from '#data/alerts.ts';
 import { Audience } from '#data/keys.ts';
 import { getReferral, recordExecution, transition } from '#data/referrals.ts';
 import { Stage, waitFor } from '#domain/lifecycle.ts';
 import type { Referral } from '#domain/referral.ts';
 import { DEFAULT_TIMERS } from '#domain/settings.ts';
-import { MemoryEventPublisher } from '../../functions/workflow/ports.ts';
-import { type StartOptions, StepFunctionsGateway } from '../../workflows/gateway.ts';
+import { MemoryEventPublisher } from '../../local/notifications.ts';
 import { scheduledRun } from '../../workflows/tasks/follow-up.ts';
 import {
   type ReconcilerGateway,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type LifecycleEvent, Stage, WAITS } from '#domain/lifecycle.ts';
-import type { NotifyInput } from '../../workflows/contract.ts';
+import type { NotifyInput } from '#domain/workflow-contract.ts';
 import { activityFor, periodsIn, sessionInstant } from '../../workflows/tasks/check-activity.ts';
 import { type PlannedAlert, plannedAlerts } from '../../workflows/tasks/notify.ts';
 

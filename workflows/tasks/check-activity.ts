@@ -2,7 +2,7 @@ import { type AuditEvent, listEvents } from '#data/events.ts';
 import { getReferral } from '#data/referrals.ts';
 import type { Stage } from '#domain/lifecycle.ts';
 import { zoneOffsetMs } from '#domain/vocabulary.ts';
-import type { CheckActivityInput, CheckActivityOutput } from '../contract.ts';
+import type { CheckActivityInput, CheckActivityOutput } from '#domain/workflow-contract.ts';
 import { cloudDeps, type TaskDeps } from './deps.ts';
 
 /**

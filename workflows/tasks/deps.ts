@@ -1,8 +1,9 @@
+import type { EventPublisher, Notifier, WorkflowGateway } from '#app/ports.ts';
+import { cloudPorts } from '#aws/notifications.ts';
+import { StepFunctionsGateway } from '#aws/step-functions.ts';
 import { createStore, type Store } from '#data/store.ts';
 import { ProgramRegionSchema } from '#domain/roles.ts';
 import { type Timers, timersFromEnv } from '#domain/settings.ts';
-import { cloudPorts, type EventPublisher, type Notifier } from '../../functions/workflow/ports.ts';
-import { StepFunctionsGateway, type WorkflowGateway } from '../gateway.ts';
 
 /** Everything a workflow task handler needs. The Lambdas build it from their environment; the local runner
  * builds it from DynamoDB Local, the console and itself. */

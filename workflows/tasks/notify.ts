@@ -2,14 +2,14 @@ import { listEvents } from '#data/events.ts';
 import { getReferral } from '#data/referrals.ts';
 import { ALERT_KINDS, type AlertKind, isAssigned, type LifecycleEvent, Stage } from '#domain/lifecycle.ts';
 import type { Referral } from '#domain/referral.ts';
+import type { ClosedCause, NotifyInput, NotifyOutput } from '#domain/workflow-contract.ts';
 import {
   type AlertTarget,
   COORDINATORS,
   deterministicAlertId,
   raiseAlert,
   userTarget,
-} from '../../functions/workflow/alerts.ts';
-import type { ClosedCause, NotifyInput, NotifyOutput } from '../contract.ts';
+} from '#services/alerts.ts';
 import { cloudDeps, type TaskDeps } from './deps.ts';
 
 /** One alert the notify task will raise. Details are ids and codes only. */

@@ -1,8 +1,8 @@
+import type { WorkflowGateway } from '#app/ports.ts';
 import { getReferral, listOpenReferrals, recordExecution } from '#data/referrals.ts';
 import type { Store } from '#data/store.ts';
 import { WAITS, waitFor } from '#domain/lifecycle.ts';
 import type { Referral } from '#domain/referral.ts';
-import type { WorkflowGateway } from '../gateway.ts';
 
 /**
  * The reconciler: every open referral must be driven by a running execution. One that is not (its start was

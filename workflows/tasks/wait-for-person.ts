@@ -2,7 +2,7 @@ import { listEvents } from '#data/events.ts';
 import { getReferral, storeWaitToken } from '#data/referrals.ts';
 import type { LifecycleEvent, Stage } from '#domain/lifecycle.ts';
 import type { Referral } from '#domain/referral.ts';
-import { completionFor, inferEvent, type WaitForPersonInput } from '../contract.ts';
+import { completionFor, inferEvent, type WaitForPersonInput } from '#domain/workflow-contract.ts';
 import { cloudDeps, type TaskDeps } from './deps.ts';
 
 export interface WaitForPersonResult {

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { encodeTime } from 'ulid';
+import type { AlertMessage, EventPublisher, Notifier } from '#app/ports.ts';
 import { type Alert, putAlert } from '#data/alerts.ts';
 import { Audience } from '#data/keys.ts';
 import type { Store } from '#data/store.ts';
 import type { AlertKind, LifecycleEvent, Stage } from '#domain/lifecycle.ts';
 import type { ProgramRegion } from '#domain/roles.ts';
-import type { AlertMessage, EventPublisher, Notifier } from './ports.ts';
 
 /** Who an alert is for. */
 export type AlertTarget = { coordinators: true } | { user: string };

@@ -1,11 +1,7 @@
 import * as z from 'zod/mini';
 import { type ProgramRegion, ProgramRegionSchema, Role, RoleSchema } from '#domain/roles.ts';
 
-/**
- * The `UserDirectory` port: where logins live. In the cloud it is the region's Cognito user pool
- * (shared/users/cognito-directory.ts); locally a JSON file under `.data/`
- * (local/user-directory.ts). A worker's id is their login's `sub`.
- */
+/** People's logins as the API and the `UserDirectory` port (shared/app/ports.ts) see them. */
 
 export const NameSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
 
@@ -36,26 +32,6 @@ export const DirectoryUserSchema = z
   })
   .register(z.globalRegistry, { id: 'User' });
 export type DirectoryUser = z.infer<typeof DirectoryUserSchema>;
-
-export interface ListUsersQuery {
-  region: ProgramRegion;
-  role?: Role;
-}
-
-export interface UserDirectory {
-  /** Creates a login in `region` with `role` as its only group; `UserExistsError` if the email is taken. */
-  createUser(user: NewUser): Promise<{ sub: string }>;
-  /** The region's users (of one role when given), ordered by family then given name. */
-  listUsers(query: ListUsersQuery): Promise<DirectoryUser[]>;
-}
-
-/** The email already has a login in this region (mapped to 409 by shared/http/errors.ts). */
-export class UserExistsError extends Error {
-  constructor(options?: { cause?: unknown }) {
-    super('An account with this email already exists', options);
-    this.name = 'UserExistsError';
-  }
-}
 
 /**
  * Which roles a caller may create accounts for: coordinators make clinicians and peer workers;

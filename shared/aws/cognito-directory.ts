@@ -7,16 +7,10 @@ import {
   ListUsersInGroupCommand,
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { UserExistsError } from '#app/errors.ts';
+import type { ListUsersQuery, UserDirectory } from '#app/ports.ts';
 import { type ProgramRegion, Role } from '#domain/roles.ts';
-import {
-  byName,
-  type DirectoryUser,
-  type ListUsersQuery,
-  type NewUser,
-  NewUserSchema,
-  type UserDirectory,
-  UserExistsError,
-} from './directory.ts';
+import { byName, type DirectoryUser, type NewUser, NewUserSchema } from '#domain/users.ts';
 
 /**
  * `UserDirectory` on the region's Cognito user pool. The pool signs in by email (`signInAliases:

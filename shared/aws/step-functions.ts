@@ -5,49 +5,9 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import type { ClosedCause, WaitOutcome } from './contract.ts';
-
-/**
- * How the API (and the waits themselves) drive the referral state machine. The cloud one calls Step
- * Functions; the local one is the `LocalWorkflowRunner`. A missing, stale or expired token is not an error:
- * the machine's next wait reads the referral's stage from the table and catches up.
- */
-export interface WorkflowGateway {
-  /** Starts the referral's execution, named by the referral id unless `executionName` is given. Idempotent. */
-  start(referralId: string, region: string, opts?: StartOptions): Promise<void>;
-  /** Completes a wait with the referral's new stage and the event that moved it. */
-  succeed(taskToken: string, output: WaitOutcome): Promise<void>;
-  /** Fails a wait: only `ReferralClosed` (an early close or a withdrawal), with a `ClosedCause`. */
-  fail(taskToken: string, error: 'ReferralClosed', cause?: ClosedCause): Promise<void>;
-}
-
-export interface StartOptions {
-  /** The wait's step to start at (an execution rebuilt from the table). */
-  resumeAt?: string;
-  executionName?: string;
-  /**
-   * The referral as the caller has just written or read it. Step Functions needs nothing of it (a reused
-   * name is refused by the service); the local runner, which must emulate that refusal from the table after
-   * a restart, then skips reading the referral again.
-   */
-  known?: { stage: string; executionName?: string | undefined };
-}
-
-export interface ExecutionInput {
-  referralId: string;
-  region: string;
-  resumeAt?: string;
-}
-
-export function executionInput(referralId: string, region: string, resumeAt?: string): ExecutionInput {
-  return resumeAt ? { referralId, region, resumeAt } : { referralId, region };
-}
-
-/** Execution names allow letters, digits, `-` and `_` (80 max); a ULID always fits. */
-export function checkExecutionName(name: string): string {
-  if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) throw new Error('Invalid execution name');
-  return name;
-}
+import type { StartOptions, WorkflowGateway } from '#app/ports.ts';
+import { checkExecutionName, executionInput } from '#app/workflow-gateway.ts';
+import type { ClosedCause, WaitOutcome } from '#domain/workflow-contract.ts';
 
 const IGNORED_TOKEN_ERRORS = new Set(['TaskDoesNotExist', 'InvalidToken', 'TaskTimedOut']);
 

@@ -1,8 +1,8 @@
+import type { WorkflowGateway } from '#app/ports.ts';
 import { recordExecution, type TransitionInput, type TransitionResult, transition } from '#data/referrals.ts';
 import type { Store } from '#data/store.ts';
 import type { Referral } from '#domain/referral.ts';
-import { completionFor } from './contract.ts';
-import type { WorkflowGateway } from './gateway.ts';
+import { completionFor } from '#domain/workflow-contract.ts';
 
 /**
  * What the API calls to move a referral: the data layer's conditional transition (one transaction, which

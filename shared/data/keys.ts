@@ -5,7 +5,7 @@ import { INDEX, type IndexName } from './table.ts';
 
 /**
  * Every key of the single table is built here and nowhere else. `ACCESS_PATTERNS` below lists how each
- * item is read (a GetItem or a Query, never a Scan); test/integration/data-access-patterns.test.ts runs
+ * item is read (a GetItem or a Query, never a Scan); test/integration/data/access-patterns.test.ts runs
  * every entry against DynamoDB Local and checks the operation and index each one really uses.
  *
  * | item            | pk                                 | sk                    | GSI1 pk / sk                                       | GSI2 pk / sk                               | GSI3 pk / sk                                   |

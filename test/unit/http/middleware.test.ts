@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/mini';
 import { defineRoutes } from '#api/route.ts';
-import { ConcurrentUpdateError } from '#data/errors.ts';
+import { ConcurrentUpdateError } from '#app/errors.ts';
 import { httpLogger } from '#http/errors.ts';
 import {
   type ApiEvent,

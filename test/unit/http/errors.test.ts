@@ -164,6 +164,7 @@ describe('toErrorResponse', () => {
   });
 
   it('answers 503 with Retry-After when the store is unavailable', () => {
+    vi.spyOn(httpLogger, 'warn').mockImplementation(() => undefined);
     const { statusCode, headers, json } = respond(new StoreUnavailableError(7));
     expect(statusCode).toBe(503);
     expect(headers['retry-after']).toBe('7');

@@ -7,12 +7,12 @@ import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import type { HandlerRef, RouteSpec } from '#api/route.ts';
+import { NotFoundError } from '#app/errors.ts';
+import { ValidationError } from '#domain/errors.ts';
 import { PROGRAM_REGIONS, type ProgramRegion, RoleSchema } from '#domain/roles.ts';
 import {
   API_RESPONSE_HEADERS,
   ConfigurationError,
-  HttpNotFoundError,
-  issuesFromZod,
   MalformedJsonError,
   MethodNotAllowedError,
   PayloadTooLargeError,
@@ -20,8 +20,8 @@ import {
   toErrorResponse,
   UnauthorizedError,
   UnsupportedMediaTypeError,
-  ValidationError,
 } from '#http/errors.ts';
+import { issuesFromZod } from '#http/issues.ts';
 import { type LocalJwt, localSubFor } from './jwt.ts';
 
 /**
@@ -195,7 +195,9 @@ class RouteTable {
         try {
           params[name] = decodeURIComponent(found[i + 1]!);
         } catch {
-          throw new ValidationError([{ path: `params.${name}`, message: 'Malformed percent-encoding' }]);
+          throw new ValidationError('The request is invalid', [
+            { path: `params.${name}`, message: 'Malformed percent-encoding' },
+          ]);
         }
       }
       return { compiled, params };
@@ -603,9 +605,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
     const parsed = TokenRequestSchema.safeParse(input);
     if (!parsed.success)
-      return errorReply(new ValidationError(issuesFromZod(parsed.error.issues, { input })), requestId);
+      return errorReply(
+        new ValidationError('The request is invalid', issuesFromZod(parsed.error.issues, { input })),
+        requestId,
+      );
     const { role, region, email } = parsed.data;
-    if (!served.has(region)) return errorReply(new HttpNotFoundError(), requestId);
+    if (!served.has(region)) return errorReply(new NotFoundError(), requestId);
     const sub = parsed.data.sub ?? (await options.defaultSub?.(role, region)) ?? localSubFor(role, region);
     const token = await options.jwt.signToken({ sub, role, region, ...(email ? { email } : {}) });
     return jsonReply(200, { token, sub, role, region });
@@ -667,7 +672,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       apiPath = firstEnd === -1 ? '/' : path.slice(firstEnd);
       found = regionRoutes.match(method, apiPath);
     } else if ((PROGRAM_REGIONS as readonly string[]).includes(first)) {
-      return errorReply(new HttpNotFoundError(), requestId); // a region this gateway does not serve
+      return errorReply(new NotFoundError(), requestId); // a region this gateway does not serve
     } else {
       found = rootRoutes.match(method, path);
     }
@@ -683,7 +688,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       }
       if (path === '/') return { statusCode: 302, headers: { location: '/docs' } };
     }
-    return errorReply(new HttpNotFoundError(), requestId);
+    return errorReply(new NotFoundError(), requestId);
   }
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {

@@ -1,9 +1,9 @@
+import { NotFoundError } from '#app/errors.ts';
 import { getReferral, getReferralDetails, type ReferralDetails } from '#data/referrals.ts';
 import { isAssigned } from '#domain/lifecycle.ts';
 import type { Referral } from '#domain/referral.ts';
 import { Role } from '#domain/roles.ts';
 import type { Caller } from '#http/auth.ts';
-import { HttpNotFoundError } from '#http/errors.ts';
 import { logAccess } from '#http/middleware.ts';
 import { type ApiDeps, apiDeps } from './deps.ts';
 
@@ -42,7 +42,7 @@ export const depsFor = (caller: Pick<Caller, 'region'>): ApiDeps => apiDeps(call
  */
 export async function referralFor(caller: Caller, id: string, route: string): Promise<Referral> {
   const referral = await getReferral(depsFor(caller).store, id);
-  if (!canSee(caller, referral)) throw new HttpNotFoundError();
+  if (!canSee(caller, referral)) throw new NotFoundError();
   logAccess({ callerSub: caller.sub, role: caller.role, referralId: id, route });
   return referral;
 }
@@ -54,7 +54,7 @@ export async function referralDetailsFor(
   route: string,
 ): Promise<ReferralDetails> {
   const details = await getReferralDetails(depsFor(caller).store, id);
-  if (!canSee(caller, details.referral)) throw new HttpNotFoundError();
+  if (!canSee(caller, details.referral)) throw new NotFoundError();
   logAccess({ callerSub: caller.sub, role: caller.role, referralId: id, route });
   return details;
 }

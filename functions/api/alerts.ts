@@ -1,7 +1,7 @@
 import { ROUTES, routes } from '#api/routes.ts';
+import { NotFoundError } from '#app/errors.ts';
 import { type Alert, ackAlert, listAlerts } from '#data/alerts.ts';
 import { decodeToken, encodeToken, invalidToken, type Page, pageLimit } from '#data/common.ts';
-import { NotFoundError } from '#data/errors.ts';
 import { Audience, IndexKeys, Keys } from '#data/keys.ts';
 import type { Store } from '#data/store.ts';
 import { Role } from '#domain/roles.ts';

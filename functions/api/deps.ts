@@ -1,9 +1,9 @@
+import { NotFoundError } from '#app/errors.ts';
 import type { UserDirectory, WorkflowGateway } from '#app/ports.ts';
 import { CognitoUserDirectory } from '#aws/cognito-directory.ts';
 import { StepFunctionsGateway } from '#aws/step-functions.ts';
 import { createStore, type Store } from '#data/store.ts';
 import { type ProgramRegion, ProgramRegionSchema } from '#domain/roles.ts';
-import { HttpNotFoundError } from '#http/errors.ts';
 
 /**
  * What the API handlers need for one program region: its table, its state machine and its user directory.
@@ -31,25 +31,25 @@ export function useApiDeps(next: ApiDepsResolver | undefined): void {
   resolver = next;
 }
 
-/** A token for a region this API does not serve: 404, as for anything that is not the caller's. */
-export class RegionNotServedError extends HttpNotFoundError {}
-
 export const jsonLog = (entry: Record<string, unknown>): void => {
   console.log(JSON.stringify(entry));
 };
 
-/** The dependencies for the caller's region; `RegionNotServedError` (→ 404) for a region this API does not serve. */
+/**
+ * The dependencies for the caller's region. A region this API does not serve is `NotFoundError` (404), as
+ * anything that is not the caller's.
+ */
 export function apiDeps(
   region: ProgramRegion,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): ApiDeps {
   if (resolver) {
     const deps = resolver(region);
-    if (!deps) throw new RegionNotServedError();
+    if (!deps) throw new NotFoundError('Region', region);
     return deps;
   }
   const served = ProgramRegionSchema.parse(env.PROGRAM_REGION);
-  if (served !== region) throw new RegionNotServedError();
+  if (served !== region) throw new NotFoundError('Region', region);
   if (!cloud) {
     if (!env.USER_POOL_ID) throw new Error('USER_POOL_ID is not set');
     cloud = {

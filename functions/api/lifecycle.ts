@@ -1,15 +1,15 @@
 import { ROUTES, routes } from '#api/routes.ts';
-import { NotFoundError } from '#data/errors.ts';
+import { NotFoundError } from '#app/errors.ts';
 import { addGoals } from '#data/goals.ts';
 import { getReferral, type TransitionInput } from '#data/referrals.ts';
 import type { Store } from '#data/store.ts';
 import { listAllWorkers } from '#data/workers.ts';
+import { ValidationError } from '#domain/errors.ts';
 import { type LifecycleEvent, Stage } from '#domain/lifecycle.ts';
 import { rankCandidates } from '#domain/matching.ts';
 import type { Referral } from '#domain/referral.ts';
 import type { Goal, Session } from '#domain/work.ts';
 import type { Caller } from '#http/auth.ts';
-import { HttpNotFoundError, ValidationError } from '#http/errors.ts';
 import { type ApiResult, apiHandler, json, logAccess, routeDispatcher } from '#http/middleware.ts';
 import { applyTransition } from '#services/transitions.ts';
 import { canSee, depsFor, referralDetailsFor, referralFor } from './access.ts';
@@ -39,7 +39,7 @@ async function move(
     actor: { sub: caller.sub, role: caller.role },
     ...fields,
     authorize: (referral) => {
-      if (!canSee(caller, referral)) throw new HttpNotFoundError();
+      if (!canSee(caller, referral)) throw new NotFoundError();
     },
   });
   if (!extras.accessLogged) {
@@ -61,7 +61,9 @@ async function withWorker<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (error) {
     if (error instanceof NotFoundError && error.entity === 'Worker') {
-      throw new ValidationError([{ path: 'workerId', message: 'No such worker in this region' }]);
+      throw new ValidationError('The request is invalid', [
+        { path: 'workerId', message: 'No such worker in this region' },
+      ]);
     }
     throw error;
   }

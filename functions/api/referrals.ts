@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ROUTES, routes } from '#api/routes.ts';
-import { IdempotencyConflictError, IdempotencyKeyUsedError } from '#data/errors.ts';
+import { IdempotencyConflictError, NotFoundError } from '#app/errors.ts';
+import { IdempotencyKeyUsedError } from '#data/errors.ts';
 import type { IdempotencyClaim } from '#data/idempotency.ts';
 import {
   createReferral,
@@ -11,6 +12,7 @@ import {
   patchReferral,
   type ReferralChanges,
 } from '#data/referrals.ts';
+import { ValidationError } from '#domain/errors.ts';
 import { FINAL_STAGES, type Stage } from '#domain/lifecycle.ts';
 import {
   applyReferralPatch,
@@ -20,7 +22,7 @@ import {
 } from '#domain/referral.ts';
 import { Role } from '#domain/roles.ts';
 import type { Caller } from '#http/auth.ts';
-import { ConflictError, HttpNotFoundError, ValidationError } from '#http/errors.ts';
+import { ConflictError } from '#http/errors.ts';
 import {
   type ApiEvent,
   type ApiResult,
@@ -113,7 +115,7 @@ function idempotencyClaim(
   const key = headers['idempotency-key'];
   if (key === undefined) return undefined;
   if (!IDEMPOTENCY_KEY.test(key)) {
-    throw new ValidationError([
+    throw new ValidationError('The request is invalid', [
       { path: 'headers.idempotency-key', message: 'Must be 1 to 255 visible ASCII characters, without #' },
     ]);
   }
@@ -136,7 +138,9 @@ function requestHash(body: unknown): string {
 
 export const submit = apiHandler(routes.submitReferral, async ({ caller, body, headers, event }) => {
   if (body.region !== caller.region) {
-    throw new ValidationError([{ path: 'region', message: 'Must be the region of this API' }]);
+    throw new ValidationError('The request is invalid', [
+      { path: 'region', message: 'Must be the region of this API' },
+    ]);
   }
   const idempotency = idempotencyClaim(caller, headers, body);
   const result = await submitted(caller, depsFor(caller), event, {
@@ -188,7 +192,7 @@ export const correct = apiHandler(routes.correctReferral, async ({ caller, param
     patch: patch as ReferralChanges,
     actor: actorOf(caller),
     authorize: (current) => {
-      if (!canSee(caller, current)) throw new HttpNotFoundError();
+      if (!canSee(caller, current)) throw new NotFoundError();
     },
   });
   logged(caller, routes.correctReferral.id, [referral]);

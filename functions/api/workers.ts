@@ -1,8 +1,7 @@
 import { ROUTES, routes } from '#api/routes.ts';
-import { UserExistsError } from '#app/errors.ts';
+import { NotFoundError, UserExistsError } from '#app/errors.ts';
 import type { UserDirectory } from '#app/ports.ts';
 import { programMonth } from '#data/common.ts';
-import { NotFoundError } from '#data/errors.ts';
 import { listByWorker } from '#data/referrals.ts';
 import { minutesByWorkerMonth } from '#data/sessions.ts';
 import type { Store } from '#data/store.ts';
@@ -10,7 +9,7 @@ import { createWorker, getWorker, listWorkers, patchWorker } from '#data/workers
 import { type ProgramRegion, Role } from '#domain/roles.ts';
 import type { Worker, WorkerInput } from '#domain/worker.ts';
 import type { Caller } from '#http/auth.ts';
-import { ForbiddenError, HttpNotFoundError } from '#http/errors.ts';
+import { ForbiddenError } from '#http/errors.ts';
 import { apiHandler, json, routeDispatcher } from '#http/middleware.ts';
 import { depsFor } from './access.ts';
 
@@ -44,7 +43,7 @@ export function recentMonths(current: string, count: number): string[] {
 
 /** A peer worker may touch only their own profile: anyone else's is 404, as if absent. */
 function checkOwnProfile(caller: Caller, id: string): void {
-  if (!isStaff(caller) && id !== caller.sub) throw new HttpNotFoundError();
+  if (!isStaff(caller) && id !== caller.sub) throw new NotFoundError();
 }
 
 /**

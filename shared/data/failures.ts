@@ -1,64 +1,27 @@
-import { StoreError, StoreUnavailableError } from './errors.ts';
+import { isTransientFailure, StoreUnavailableError } from '#app/errors.ts';
 
 /**
- * Turning SDK failures into data-layer errors. Callers that expect a condition to fail (a transaction,
- * a conditional put) read the reason here and throw NotFound / ConcurrentUpdate / CapacityExceeded
- * themselves; everything that means "DynamoDB cannot be reached right now" becomes StoreUnavailableError.
+ * Turning SDK failures into the ports' errors (shared/app/errors.ts). Callers that expect a condition to
+ * fail (a transaction, a conditional put) read the reason here and throw NotFound / ConcurrentUpdate /
+ * CapacityExceeded themselves; everything that means "DynamoDB cannot be reached right now" becomes
+ * StoreUnavailableError.
  */
-
-/** Names of SDK errors meaning "DynamoDB cannot be reached right now" (shared with the HTTP error mapping). */
-export const UNAVAILABLE_NAMES: ReadonlySet<string> = new Set([
-  'TimeoutError',
-  'RequestTimeout',
-  'RequestTimeoutException',
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'ServiceUnavailable',
-  'ServiceUnavailableException',
-  'InternalServerError',
-  'LimitExceededException',
-]);
-/** Node/undici network error codes meaning the same. */
-export const NETWORK_CODES: ReadonlySet<string> = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
 
 function nameOf(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null ? (error as { name?: string }).name : undefined;
 }
 
 /** True for network errors, timeouts, throttling and 5xx from DynamoDB (transient: retry later). */
-export function isUnavailable(error: unknown, depth = 0): boolean {
-  if (depth > 5 || typeof error !== 'object' || error === null) return false;
-  if (error instanceof StoreUnavailableError) return true;
-  const { name, code, message, cause, $metadata, $fault } = error as {
-    name?: string;
-    code?: string;
-    message?: string;
-    cause?: unknown;
-    $metadata?: { httpStatusCode?: number };
-    $fault?: string;
-  };
-  if (name && UNAVAILABLE_NAMES.has(name)) return true;
-  if (code && NETWORK_CODES.has(code)) return true;
-  if (typeof message === 'string' && /socket hang up/i.test(message)) return true;
-  if ($fault === 'server' && ($metadata?.httpStatusCode ?? 0) >= 500) return true;
-  return isUnavailable(cause, depth + 1);
+export function isUnavailable(error: unknown): boolean {
+  return isTransientFailure(error);
 }
 
-/** Our own errors pass; transient failures become StoreUnavailableError; anything else is rethrown as is. */
+/**
+ * Transient failures become StoreUnavailableError (one already is passes as it is, keeping its
+ * `retryAfterSeconds`); anything else — our own errors included — is rethrown as is.
+ */
 export function toStoreError(error: unknown): unknown {
-  if (error instanceof StoreError) return error;
+  if (error instanceof StoreUnavailableError) return error;
   if (isUnavailable(error)) return new StoreUnavailableError(2, { cause: error });
   return error;
 }

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { NotFoundError } from '#app/errors.ts';
 import { PROGRAM_REGIONS, type ProgramRegion, ROLES, type Role } from '#domain/roles.ts';
-import { ConfigurationError, ForbiddenError, HttpNotFoundError, UnauthorizedError } from './errors.ts';
+import { ConfigurationError, ForbiddenError, UnauthorizedError } from './errors.ts';
 
 /** Who is calling, from the claims the API Gateway JWT authorizer verified (a Cognito ID token). */
 export interface Caller {
@@ -98,7 +99,7 @@ export function requestRegion(
 ): ProgramRegion {
   const fromPath = event.pathParameters?.region;
   if (fromPath !== undefined) {
-    if (!isProgramRegion(fromPath)) throw new HttpNotFoundError();
+    if (!isProgramRegion(fromPath)) throw new NotFoundError();
     return fromPath;
   }
   const fromEnv = env.PROGRAM_REGION;
@@ -110,7 +111,7 @@ export function requestRegion(
 
 /** A token from another region gets 404, not 403: it must not learn that the resource exists. */
 export function assertSameRegion(caller: Caller, region: ProgramRegion): void {
-  if (caller.region !== region) throw new HttpNotFoundError();
+  if (caller.region !== region) throw new NotFoundError();
 }
 
 /**

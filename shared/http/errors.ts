@@ -1,19 +1,28 @@
+import { $ZodError } from 'zod/v4/core';
 import {
-  CapacityExceededError,
   ConcurrentUpdateError,
   IdempotencyConflictError,
+  isTransientFailure,
   NotFoundError,
+  StoreUnavailableError,
+  UserExistsError,
+} from '#app/errors.ts';
+import {
+  CapacityExceededError,
+  IllegalTransitionError,
+  ValidationError,
   WorkerUnavailableError,
-} from '#data/errors.ts';
-import { NETWORK_CODES, UNAVAILABLE_NAMES as STORE_UNAVAILABLE_NAMES } from '#data/failures.ts';
-import { DomainValidationError, IllegalTransitionError } from '#domain/errors.ts';
+} from '#domain/errors.ts';
+import { issuesFromZod } from './issues.ts';
 import { createLogger, type Logger } from './logger.ts';
 
 /**
- * HTTP errors and the ONE place that turns any error into a response.
+ * HTTP-only errors, and the ONE place that turns any error into a response: `errorRegistry`.
  *
- * Nothing here echoes request values: validation issues carry field paths and generic messages,
- * 4xx bodies carry fixed messages, 5xx bodies carry a correlation id (the stack goes to the log only).
+ * The other layers' errors are defined where they are raised (shared/domain/errors.ts: rules;
+ * shared/app/errors.ts: what a port raises) and mapped here by class. Nothing here echoes request values:
+ * validation issues carry field paths and rules, 4xx bodies carry fixed messages, 5xx bodies carry a
+ * correlation id (the stack goes to the log only).
  */
 
 export interface ErrorIssue {
@@ -28,86 +37,91 @@ export interface ErrorBody {
   correlationId?: string;
 }
 
+/** An error of the HTTP exchange itself (token, role, body encoding, method): it knows its status. */
 export class HttpError extends Error {
+  override readonly name: string = 'HttpError';
   readonly statusCode: number;
   /** Machine-readable code, the `error` field of the body. */
   readonly code: string;
   readonly headers: Record<string, string>;
-  readonly issues: ErrorIssue[] | undefined;
 
   constructor(
     statusCode: number,
     code: string,
     message: string,
-    options: { cause?: unknown; headers?: Record<string, string>; issues?: ErrorIssue[] } = {},
+    options: { cause?: unknown; headers?: Record<string, string> } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
     this.statusCode = statusCode;
     this.code = code;
     this.headers = options.headers ?? {};
-    this.issues = options.issues;
-  }
-}
-
-export class ValidationError extends HttpError {
-  constructor(issues: ErrorIssue[], message = 'The request is invalid') {
-    super(400, 'ValidationError', message, { issues });
   }
 }
 
 export class MalformedJsonError extends HttpError {
+  override readonly name: string = 'MalformedJsonError';
+
   constructor() {
     super(400, 'MalformedJson', 'The request body is not valid JSON');
   }
 }
 
 export class UnauthorizedError extends HttpError {
+  override readonly name: string = 'UnauthorizedError';
+
   constructor(message = 'A valid bearer token is required') {
     super(401, 'Unauthorized', message, { headers: { 'www-authenticate': 'Bearer' } });
   }
 }
 
+/** The caller's role may not do this. The message names roles and fields, never values. */
 export class ForbiddenError extends HttpError {
+  override readonly name: string = 'ForbiddenError';
+
   constructor(message = 'Your role may not call this route') {
     super(403, 'Forbidden', message);
   }
 }
 
-/** 404: absent, or not the caller's (the two are indistinguishable on purpose). */
-export class HttpNotFoundError extends HttpError {
-  constructor(message = 'Not found') {
-    super(404, 'NotFound', message);
-  }
-}
-
 export class MethodNotAllowedError extends HttpError {
+  override readonly name: string = 'MethodNotAllowedError';
+
   constructor(allow: readonly string[]) {
     super(405, 'MethodNotAllowed', 'Method not allowed', { headers: { allow: allow.join(', ') } });
   }
 }
 
+/** A 409 a handler decides on (the message is fixed text of the handler's). */
 export class ConflictError extends HttpError {
+  override readonly name: string = 'ConflictError';
+
   constructor(message = 'The request conflicts with the current state', code = 'Conflict') {
     super(409, code, message);
   }
 }
 
 export class PayloadTooLargeError extends HttpError {
+  override readonly name: string = 'PayloadTooLargeError';
+
   constructor(limitBytes: number) {
     super(413, 'PayloadTooLarge', `The request body exceeds ${limitBytes} bytes`);
   }
 }
 
 export class UnsupportedMediaTypeError extends HttpError {
+  override readonly name: string = 'UnsupportedMediaTypeError';
+
   constructor() {
     super(415, 'UnsupportedMediaType', 'The request body must be application/json');
   }
 }
 
+/** The handler did not answer in time (the local gateway's timeout): 503. */
 export class ServiceUnavailableError extends HttpError {
+  override readonly name: string = 'ServiceUnavailableError';
+
   constructor(retryAfterSeconds = DEFAULT_RETRY_AFTER_SECONDS, options: { cause?: unknown } = {}) {
-    super(503, 'ServiceUnavailable', 'The service is temporarily unavailable; retry later', {
+    super(503, 'ServiceUnavailable', UNAVAILABLE_MESSAGE, {
       ...options,
       headers: { 'retry-after': String(retryAfterSeconds) },
     });
@@ -116,24 +130,22 @@ export class ServiceUnavailableError extends HttpError {
 
 /** A deployment or wiring mistake (missing env, unknown handler): a 500, never the caller's fault. */
 export class ConfigurationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigurationError';
-  }
+  override readonly name: string = 'ConfigurationError';
 }
 
 export const DEFAULT_RETRY_AFTER_SECONDS = 2;
+const UNAVAILABLE_MESSAGE = 'The service is temporarily unavailable; retry later';
+const INVALID_REQUEST_MESSAGE = 'The request is invalid';
 
 /** Logger for the HTTP layer (JSON lines; ids only, never PHI). Tests may spy on it. */
 export const httpLogger: Logger = createLogger({ service: 'peerpath-api' });
 
 // ---------------------------------------------------------------------------------------------
-// Classification of errors raised below the HTTP layer. The data layer's classes are matched with
-// instanceof, and also by class name (own or inherited), so an error from a second copy of the module
-// (another bundle, a test double) maps the same way.
+// The registry
 // ---------------------------------------------------------------------------------------------
 
-interface Mapped {
+/** What an error becomes: the status, the body's `error` code, message and issues, extra headers. */
+export interface ErrorReply {
   statusCode: number;
   code: string;
   message: string;
@@ -141,196 +153,116 @@ interface Mapped {
   issues?: ErrorIssue[];
 }
 
-const BY_NAME: Record<string, Mapped> = {
-  NotFoundError: { statusCode: 404, code: 'NotFound', message: 'Not found' },
-  WorkerUnavailableError: {
-    statusCode: 409,
-    code: 'WorkerUnavailable',
-    message: 'The worker is not active and takes no new clients',
-  },
-  ConcurrentUpdateError: {
-    statusCode: 409,
-    code: 'ConcurrentUpdate',
-    message: 'Someone else changed this item first; reload it and try again',
-  },
-  CapacityExceededError: {
-    statusCode: 409,
-    code: 'CapacityExceeded',
-    message: 'The worker has reached their maximum caseload',
-  },
-  IdempotencyConflictError: {
-    statusCode: 422,
-    code: 'IdempotencyConflict',
-    message: 'This Idempotency-Key was already used with a different request body',
-  },
-  UserExistsError: {
-    statusCode: 409,
-    code: 'UserExists',
-    message: 'An account with this email already exists',
-  },
-};
-
-/** Most specific first (WorkerUnavailableError is a CapacityExceededError). */
-const DATA_ERRORS: [abstract new (...args: never[]) => Error, keyof typeof BY_NAME][] = [
-  [NotFoundError, 'NotFoundError'],
-  [ConcurrentUpdateError, 'ConcurrentUpdateError'],
-  [WorkerUnavailableError, 'WorkerUnavailableError'],
-  [CapacityExceededError, 'CapacityExceededError'],
-  [IdempotencyConflictError, 'IdempotencyConflictError'],
-];
-
-/** Names of errors meaning "the store (or an AWS service) cannot be reached right now". */
-const UNAVAILABLE_NAMES = new Set(['StoreUnavailableError', ...STORE_UNAVAILABLE_NAMES]);
-
-function errorNames(error: object): string[] {
-  const names: string[] = [];
-  const own = (error as { name?: unknown }).name;
-  if (typeof own === 'string') names.push(own);
-  // Class names along the prototype chain, so a subclass of a mapped error maps the same way.
-  for (let proto = Object.getPrototypeOf(error); proto && proto !== Object.prototype; ) {
-    const ctorName = (proto.constructor as { name?: unknown } | undefined)?.name;
-    if (typeof ctorName === 'string' && ctorName) names.push(ctorName);
-    proto = Object.getPrototypeOf(proto);
-  }
-  return names;
-}
-
-/** The error itself, its `cause` chain and an AggregateError's members (bounded). */
-function* errorChain(error: unknown, depth = 0): Generator<object> {
-  if (depth > 6 || typeof error !== 'object' || error === null) return;
-  yield error;
-  const { cause, errors } = error as { cause?: unknown; errors?: unknown };
-  if (Array.isArray(errors)) for (const member of errors.slice(0, 10)) yield* errorChain(member, depth + 1);
-  if (cause !== undefined) yield* errorChain(cause, depth + 1);
-}
-
-export function isStoreUnavailable(error: unknown): boolean {
-  for (const link of errorChain(error)) {
-    if (errorNames(link).some((name) => UNAVAILABLE_NAMES.has(name))) return true;
-    const { code, message } = link as { code?: unknown; message?: unknown };
-    if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
-    if (typeof message === 'string' && /socket hang up/i.test(message)) return true;
-  }
-  return false;
-}
-
-function isZodError(error: object): error is { issues: ZodLikeIssue[] } {
-  return (
-    errorNames(error).some((name) => name === 'ZodError' || name === '$ZodError') &&
-    Array.isArray((error as { issues?: unknown }).issues)
-  );
-}
-
-export interface ZodLikeIssue {
-  code?: string;
-  path: readonly PropertyKey[];
-  message: string;
-}
-
-/** `goals.0.title`; a root-level issue has the path ''. */
-export function issuePath(path: readonly PropertyKey[], prefix?: string): string {
-  const parts = path.map((part) => (typeof part === 'symbol' ? (part.description ?? '') : String(part)));
-  return [prefix, ...parts].filter((part) => part !== undefined && part !== '').join('.');
-}
-
-function stringLeaves(value: unknown, out: Set<string>, depth = 0): Set<string> {
-  if (depth > 20 || out.size > 5000) return out;
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') {
-    const text = String(value);
-    if (text.length >= 3) out.add(text);
-  } else if (Array.isArray(value)) {
-    for (const item of value) stringLeaves(item, out, depth + 1);
-  } else if (typeof value === 'object' && value !== null) {
-    for (const item of Object.values(value)) stringLeaves(item, out, depth + 1);
-  }
-  return out;
-}
-
-const GENERIC_ISSUE_MESSAGES: Record<string, string> = {
-  invalid_type: 'Invalid type',
-  too_big: 'Too big',
-  too_small: 'Too small',
-  invalid_format: 'Invalid format',
-  not_multiple_of: 'Invalid number',
-  unrecognized_keys: 'Unrecognized key',
-  invalid_union: 'Invalid input',
-  invalid_key: 'Invalid key',
-  invalid_element: 'Invalid element',
-  invalid_value: 'Invalid value',
-};
+// biome-ignore lint/suspicious/noExplicitAny: any constructor signature; only the prototype is used.
+type ErrorClass<E extends Error> = abstract new (...args: any[]) => E;
+type ErrorHandler<E extends Error> = (error: E) => ErrorReply;
 
 /**
- * Zod issues → `{path, message}`. Zod's built-in messages never contain the input; a custom
- * message might, so any message containing a value of `input` is replaced by a generic one.
+ * Error classes → replies, as Powertools' event-handler `ErrorHandlerRegistry` does it: a Map from class
+ * to handler, resolved by walking the error's prototype chain, so the most specific registered class wins
+ * (WorkerUnavailableError before its parent CapacityExceededError) and a subclass maps as its parent.
+ * Classes only: an error is never recognised by its name.
  */
-export function issuesFromZod(
-  issues: readonly ZodLikeIssue[],
-  options: { prefix?: string; input?: unknown } = {},
-): ErrorIssue[] {
-  const leaves = options.input === undefined ? undefined : stringLeaves(options.input, new Set());
-  return issues.map((issue) => {
-    const echoes = leaves ? [...leaves].some((leaf) => issue.message.includes(leaf)) : false;
-    const message = echoes
-      ? (GENERIC_ISSUE_MESSAGES[issue.code ?? ''] ?? 'Invalid value')
-      : issue.message.slice(0, 300);
-    return { path: issuePath(issue.path, options.prefix), message };
-  });
+export class ErrorRegistry {
+  readonly #handlers = new Map<unknown, ErrorHandler<Error>>();
+
+  register<E extends Error>(types: ErrorClass<E> | readonly ErrorClass<E>[], handler: ErrorHandler<E>): this {
+    for (const type of Array.isArray(types) ? types : [types]) {
+      this.#handlers.set(type, handler as ErrorHandler<Error>);
+    }
+    return this;
+  }
+
+  /** The handler of the error's class or its nearest registered ancestor; undefined when none is. */
+  resolve(error: unknown): ErrorHandler<Error> | undefined {
+    if (typeof error !== 'object' || error === null) return undefined;
+    for (let proto = Object.getPrototypeOf(error); proto !== null; proto = Object.getPrototypeOf(proto)) {
+      const handler = this.#handlers.get(proto.constructor);
+      if (handler) return handler;
+    }
+    return undefined;
+  }
+}
+
+const fixed =
+  (statusCode: number, code: string, message: string): ErrorHandler<Error> =>
+  () => ({ statusCode, code, message });
+
+/** 503 with `Retry-After` (whole seconds). */
+function unavailable(retryAfterSeconds: unknown): ErrorReply {
+  const seconds =
+    typeof retryAfterSeconds === 'number' && retryAfterSeconds > 0
+      ? Math.ceil(retryAfterSeconds)
+      : DEFAULT_RETRY_AFTER_SECONDS;
+  return {
+    statusCode: 503,
+    code: 'ServiceUnavailable',
+    message: UNAVAILABLE_MESSAGE,
+    headers: { 'retry-after': String(seconds) },
+  };
+}
+
+export const errorRegistry: ErrorRegistry = new ErrorRegistry()
+  .register(HttpError, (error) => ({
+    statusCode: error.statusCode,
+    code: error.code,
+    message: error.message,
+    headers: error.headers,
+  }))
+  .register(ValidationError, (error) => ({
+    statusCode: 400,
+    code: 'ValidationError',
+    message: INVALID_REQUEST_MESSAGE,
+    issues: error.issues.map((issue) => ({ path: issue.path, message: issue.message })),
+  }))
+  .register(NotFoundError, fixed(404, 'NotFound', 'Not found'))
+  // Stage and event names only: safe to show, and useful to the pages.
+  .register(IllegalTransitionError, (error) => ({
+    statusCode: 409,
+    code: 'IllegalTransition',
+    message: error.message,
+  }))
+  .register(
+    ConcurrentUpdateError,
+    fixed(409, 'ConcurrentUpdate', 'Someone else changed this item first; reload it and try again'),
+  )
+  .register(
+    CapacityExceededError,
+    fixed(409, 'CapacityExceeded', 'The worker has reached their maximum caseload'),
+  )
+  .register(
+    WorkerUnavailableError,
+    fixed(409, 'WorkerUnavailable', 'The worker is not active and takes no new clients'),
+  )
+  .register(UserExistsError, fixed(409, 'UserExists', 'An account with this email already exists'))
+  .register(
+    IdempotencyConflictError,
+    fixed(422, 'IdempotencyConflict', 'This Idempotency-Key was already used with a different request body'),
+  )
+  .register(StoreUnavailableError, (error) => unavailable(error.retryAfterSeconds));
+
+/**
+ * A schema's `parse` in a handler: the same 400 the middleware gives (with no input to check against,
+ * messages pass unless they name an unknown key). Zod's errors are recognised by `instanceof` (zod
+ * checks its own class marks), not along the prototype chain, so they sit beside the registry.
+ */
+function fromZod(error: $ZodError): ErrorReply {
+  return {
+    statusCode: 400,
+    code: 'ValidationError',
+    message: INVALID_REQUEST_MESSAGE,
+    issues: issuesFromZod(error.issues),
+  };
 }
 
 /** Map any error to a status, a code, a client-safe message and headers (pure; no logging). */
-export function classifyError(error: unknown): Mapped {
-  if (error instanceof HttpError) {
-    return {
-      statusCode: error.statusCode,
-      code: error.code,
-      message: error.message,
-      headers: error.headers,
-      ...(error.issues ? { issues: error.issues } : {}),
-    };
-  }
-  if (typeof error === 'object' && error !== null) {
-    if (isZodError(error)) {
-      return {
-        statusCode: 400,
-        code: 'ValidationError',
-        message: 'The request is invalid',
-        issues: issuesFromZod(error.issues),
-      };
-    }
-    if (error instanceof DomainValidationError) {
-      return {
-        statusCode: 400,
-        code: 'ValidationError',
-        message: 'The request is invalid',
-        issues: error.issues.map((issue) => ({ path: issue.path, message: issue.message })),
-      };
-    }
-    if (error instanceof IllegalTransitionError) {
-      // Stage and event names only: safe to show, and useful to the pages.
-      return { statusCode: 409, code: 'IllegalTransition', message: error.message };
-    }
-    const known = DATA_ERRORS.find(([type]) => error instanceof type);
-    if (known) return BY_NAME[known[1]]!;
-    const names = errorNames(error);
-    if (names.includes('IllegalTransitionError')) {
-      return { statusCode: 409, code: 'IllegalTransition', message: 'This action is not allowed now' };
-    }
-    for (const name of names) {
-      const mapped = BY_NAME[name];
-      if (mapped) return mapped;
-    }
-  }
-  if (isStoreUnavailable(error)) {
-    const retryAfter = (error as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
-    const seconds =
-      typeof retryAfter === 'number' && retryAfter > 0 ? Math.ceil(retryAfter) : DEFAULT_RETRY_AFTER_SECONDS;
-    return {
-      statusCode: 503,
-      code: 'ServiceUnavailable',
-      message: 'The service is temporarily unavailable; retry later',
-      headers: { 'retry-after': String(seconds) },
-    };
-  }
+export function classifyError(error: unknown): ErrorReply {
+  const handler = errorRegistry.resolve(error);
+  if (handler) return handler(error as Error);
+  if (error instanceof $ZodError) return fromZod(error);
+  // A network failure or throttling an adapter let through (the Step Functions and Cognito clients do not
+  // wrap theirs). These are the SDK's and Node's errors, recognised by name and code: see isTransientFailure.
+  if (isTransientFailure(error, { serverFaults: false })) return unavailable(undefined);
   return { statusCode: 500, code: 'InternalError', message: 'Internal error' };
 }
 

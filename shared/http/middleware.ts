@@ -10,19 +10,19 @@ import type {
 } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import type { RouteSpec } from '#api/route.ts';
+import { NotFoundError } from '#app/errors.ts';
+import { ValidationError } from '#domain/errors.ts';
 import type { ProgramRegion, Role } from '#domain/roles.ts';
 import { authorize, type Caller, isProgramRegion } from './auth.ts';
 import {
   API_RESPONSE_HEADERS,
   type ErrorIssue,
-  HttpNotFoundError,
   httpLogger,
-  issuesFromZod,
   MalformedJsonError,
   toErrorResponse,
   UnsupportedMediaTypeError,
-  ValidationError,
 } from './errors.ts';
+import { issuesFromZod } from './issues.ts';
 
 /**
  * `apiHandler(route, fn)`: the middy chain every API handler sits on, in this order:
@@ -159,7 +159,7 @@ function checked(
   if (!schema) return input;
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  issues.push(...issuesFromZod(result.error.issues, { input, ...(prefix ? { prefix } : {}) }));
+  issues.push(...issuesFromZod(result.error.issues, { input, schema, ...(prefix ? { prefix } : {}) }));
   return undefined;
 }
 
@@ -175,7 +175,7 @@ function validation(route: RouteSpec): Mw {
       if (schemas?.body) {
         state.body = checked(schemas.body, (request.event as { body?: unknown }).body, issues);
       }
-      if (issues.length > 0) throw new ValidationError(issues);
+      if (issues.length > 0) throw new ValidationError('The request is invalid', issues);
     },
   };
 }
@@ -274,7 +274,7 @@ export function publicHandler<const R extends RouteSpec>(
     .handler(async (event) => {
       const state = stateOf(event);
       const pathRegion = event.pathParameters?.region;
-      if (pathRegion !== undefined && !isProgramRegion(pathRegion)) throw new HttpNotFoundError();
+      if (pathRegion !== undefined && !isProgramRegion(pathRegion)) throw new NotFoundError();
       const envRegion = process.env.PROGRAM_REGION;
       const region = pathRegion ?? (isProgramRegion(envRegion) ? envRegion : undefined);
       const result = await handler({
@@ -336,6 +336,6 @@ export function routeDispatcher(
   return async (event, context) => {
     const handler = byRouteKey.get(event.routeKey);
     if (handler) return handler(event, context);
-    return toErrorResponse(new HttpNotFoundError(), { correlationId: correlationIdOf(event, context) });
+    return toErrorResponse(new NotFoundError(), { correlationId: correlationIdOf(event, context) });
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { authorize, callerFromClaims, parseGroups, requestRegion, rolesFromGroups } from '#http/auth.ts';
-import { ConfigurationError, HttpError } from '#http/errors.ts';
+import { ConfigurationError, classifyError } from '#http/errors.ts';
 
 const claims = (overrides: Record<string, unknown> = {}) => ({
   sub: 'user-1',
@@ -20,7 +20,9 @@ function statusOf(fn: () => unknown): number | string {
     fn();
     return 'no error';
   } catch (error) {
-    return error instanceof HttpError ? error.statusCode : (error as Error).name;
+    // The status the error registry gives it; a 500 by its name, to tell a wiring mistake apart.
+    const { statusCode } = classifyError(error);
+    return statusCode < 500 ? statusCode : (error as Error).name;
   }
 }
 

@@ -1,22 +1,29 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/mini';
 import {
-  CapacityExceededError,
   ConcurrentUpdateError,
   IdempotencyConflictError,
   NotFoundError,
   StoreUnavailableError,
-  WorkerUnavailableError,
-} from '#data/errors.ts';
-import { DomainValidationError, IllegalTransitionError } from '#domain/errors.ts';
+  UserExistsError,
+} from '#app/errors.ts';
 import {
+  CapacityExceededError,
+  IllegalTransitionError,
+  ValidationError,
+  WorkerUnavailableError,
+} from '#domain/errors.ts';
+import {
+  ConflictError,
   classifyError,
+  ErrorRegistry,
+  ForbiddenError,
   httpLogger,
-  issuesFromZod,
   MalformedJsonError,
   toErrorResponse,
-  ValidationError,
+  UnauthorizedError,
 } from '#http/errors.ts';
+import { issuesFromZod } from '#http/issues.ts';
 
 const CANARY = 'Canary-Jane-Doe-1987';
 
@@ -64,7 +71,7 @@ describe('toErrorResponse', () => {
   });
 
   it('passes a domain validation error on as 400 with its issues', () => {
-    const error = new DomainValidationError('bad', [{ path: 'ratings.0', message: 'Must be from -2 to 2' }]);
+    const error = new ValidationError('bad', [{ path: 'ratings.0', message: 'Must be from -2 to 2' }]);
     expect(respond(error).json).toMatchObject({
       error: 'ValidationError',
       issues: [{ path: 'ratings.0', message: 'Must be from -2 to 2' }],
@@ -84,20 +91,80 @@ describe('toErrorResponse', () => {
     expect(json.error).toBe(code);
   });
 
+  it.each([
+    [new NotFoundError('Referral', '01ABC'), 404, { error: 'NotFound', message: 'Not found' }],
+    [new NotFoundError(), 404, { error: 'NotFound', message: 'Not found' }],
+    [
+      new IllegalTransitionError('REFERRED', 'match'),
+      409,
+      { error: 'IllegalTransition', message: "Event 'match' is not allowed from stage REFERRED" },
+    ],
+    [
+      new ConcurrentUpdateError('Referral', '01ABC'),
+      409,
+      { error: 'ConcurrentUpdate', message: 'Someone else changed this item first; reload it and try again' },
+    ],
+    [
+      new CapacityExceededError('w-1'),
+      409,
+      { error: 'CapacityExceeded', message: 'The worker has reached their maximum caseload' },
+    ],
+    [
+      new WorkerUnavailableError('w-1'),
+      409,
+      { error: 'WorkerUnavailable', message: 'The worker is not active and takes no new clients' },
+    ],
+    [
+      new UserExistsError(),
+      409,
+      { error: 'UserExists', message: 'An account with this email already exists' },
+    ],
+    [
+      new IdempotencyConflictError(),
+      422,
+      {
+        error: 'IdempotencyConflict',
+        message: 'This Idempotency-Key was already used with a different request body',
+      },
+    ],
+    [new UnauthorizedError(), 401, { error: 'Unauthorized', message: 'A valid bearer token is required' }],
+    [new ForbiddenError(), 403, { error: 'Forbidden', message: 'Your role may not call this route' }],
+    [
+      new ConflictError('Only a closed or declined referral can be re-referred', 'IllegalTransition'),
+      409,
+      { error: 'IllegalTransition', message: 'Only a closed or declined referral can be re-referred' },
+    ],
+  ])('answers %s with its status and exact body', (error, status, body) => {
+    const { statusCode, json } = respond(error);
+    expect(statusCode).toBe(status);
+    expect(json).toEqual({ ...body, correlationId: 'corr-1' });
+  });
+
+  it('asks for a bearer token on 401', () => {
+    expect(respond(new UnauthorizedError()).headers['www-authenticate']).toBe('Bearer');
+  });
+
   it('does not reveal the id of a referral that was not found', () => {
     expect(respond(new NotFoundError('Referral', '01SECRET')).body).not.toContain('01SECRET');
   });
 
-  it('recognises a data error by class name when it is another copy of the class', () => {
+  it('maps by class, never by name: a look-alike class is an internal error', () => {
+    vi.spyOn(httpLogger, 'error').mockImplementation(() => undefined);
     class NotFoundError extends Error {
       override name = 'NotFoundError';
     }
     class ConcurrentUpdateError extends Error {}
-    expect(respond(new NotFoundError('x')).statusCode).toBe(404);
-    expect(respond(new ConcurrentUpdateError('x')).statusCode).toBe(409);
+    expect(respond(new NotFoundError('x')).statusCode).toBe(500);
+    expect(respond(new ConcurrentUpdateError('x')).statusCode).toBe(500);
+  });
+
+  it('maps a subclass as its nearest registered ancestor', () => {
+    class ReferralNotFoundError extends NotFoundError {}
+    expect(respond(new ReferralNotFoundError('Referral', '01ABC')).statusCode).toBe(404);
   });
 
   it('answers 503 with Retry-After when the store is unavailable', () => {
+    vi.spyOn(httpLogger, 'warn').mockImplementation(() => undefined);
     const { statusCode, headers, json } = respond(new StoreUnavailableError(7));
     expect(statusCode).toBe(503);
     expect(headers['retry-after']).toBe('7');
@@ -149,9 +216,32 @@ describe('toErrorResponse', () => {
   });
 
   it('sends JSON that is never cached', () => {
-    const { headers } = respond(new ValidationError([]));
+    const { headers } = respond(new ValidationError('bad', []));
     expect(headers['content-type']).toMatch(/^application\/json/);
     expect(headers['cache-control']).toBe('no-store');
+  });
+});
+
+describe('ErrorRegistry', () => {
+  class ParentError extends Error {}
+  class ChildError extends ParentError {}
+  class GrandchildError extends ChildError {}
+  const reply = (code: string) => () => ({ statusCode: 409, code, message: code });
+
+  it('resolves the nearest registered class along the prototype chain', () => {
+    const registry = new ErrorRegistry()
+      .register(ParentError, reply('parent'))
+      .register(ChildError, reply('child'));
+    expect(registry.resolve(new GrandchildError())?.(new GrandchildError()).code).toBe('child');
+    expect(registry.resolve(new ParentError())?.(new ParentError()).code).toBe('parent');
+  });
+
+  it('registers one handler for several classes, and resolves nothing for an unknown error', () => {
+    const registry = new ErrorRegistry().register([ChildError, TypeError], reply('shared'));
+    expect(registry.resolve(new TypeError('x'))?.(new TypeError('x')).code).toBe('shared');
+    expect(registry.resolve(new ParentError())).toBeUndefined();
+    expect(registry.resolve('boom')).toBeUndefined();
+    expect(registry.resolve(null)).toBeUndefined();
   });
 });
 

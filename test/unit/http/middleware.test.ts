@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/mini';
 import { defineRoutes } from '#api/route.ts';
-import { ConcurrentUpdateError } from '#data/errors.ts';
+import { ReportQuerySchema } from '#api/schemas.ts';
+import { ConcurrentUpdateError } from '#app/errors.ts';
+import { ConsentSchema } from '#domain/referral.ts';
+import { SessionModeSchema } from '#domain/vocabulary.ts';
 import { httpLogger } from '#http/errors.ts';
 import {
   type ApiEvent,
@@ -31,6 +34,19 @@ const testRoutes = defineRoutes({
     },
     responses: { 200: z.strictObject({ ok: z.literal(true) }) },
     handler: { file: 'test', export: 'act' },
+  },
+  consent: {
+    method: 'POST',
+    path: '/things/{id}/consent',
+    roles: ['coordinator'],
+    tag: 'Test',
+    summary: 'consent',
+    request: {
+      query: ReportQuerySchema,
+      body: z.strictObject({ consent: ConsentSchema, mode: SessionModeSchema, name: z.string() }),
+    },
+    responses: { 200: null },
+    handler: { file: 'test-consent', export: 'consent' },
   },
   read: {
     method: 'GET',
@@ -178,6 +194,40 @@ describe('apiHandler', () => {
     ]);
     expect(response.body).not.toContain(CANARY);
     expect(inner).not.toHaveBeenCalled();
+  });
+
+  it('names the rules and enum values broken, says Required for what is missing, never echoes', async () => {
+    // Prepare: consent without CONTACT_CLIENT, an unknown mode, the canary in a field, a key and a value
+    const body = {
+      consent: {
+        given: true,
+        scope: ['SHARE_WITH_PEER_WORKER'],
+        date: '2020-01-01',
+        expiresOn: '2099-12-31',
+      },
+      mode: CANARY,
+      name: CANARY,
+      [CANARY]: CANARY,
+    };
+
+    // Act
+    const response = await apiHandler(testRoutes.consent, async () => json(200, { ok: true }))(
+      event({ query: { to: CANARY }, body: JSON.stringify(body) }),
+    );
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    const issues = parse(response).issues as { path: string; message: string }[];
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        { path: 'query.from', message: 'Required' },
+        { path: 'query.to', message: 'Must be a calendar date as YYYY-MM-DD' },
+        { path: 'consent.scope', message: 'Consent must include SHARE_WITH_PEER_WORKER and CONTACT_CLIENT' },
+        { path: 'mode', message: expect.stringMatching(/^Invalid option: expected one of .*"WALK"/) },
+        { path: '', message: expect.any(String) },
+      ]),
+    );
+    expect(response.body).not.toContain(CANARY);
   });
 
   it('answers a missing body with 400, not 500', async () => {

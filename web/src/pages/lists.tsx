@@ -5,10 +5,8 @@ import { useApp } from '../app-context.ts';
 import { useAction, useLoad } from '../hooks.ts';
 import {
   ALERT_LABELS,
-  CLOSURE_REASON_LABELS,
   CONCERN_CATEGORY_LABELS,
   CONCERN_LEVEL_LABELS,
-  DECLINE_REASON_LABELS,
   daysSince,
   formatDate,
   formatDateTime,
@@ -29,6 +27,7 @@ import {
   UrgencyBadge,
 } from '../ui/layout.tsx';
 import { type AlertView, clientName, isStaff, type ReferralView, referralTitle, shortId } from '../views.ts';
+import { outcomeItems } from './referral-page.tsx';
 
 // --- clinician: my referrals ----------------------------------------------------------------------------
 
@@ -46,13 +45,7 @@ function ReferralCard({ referral }: { referral: ReferralView }) {
         items={[
           ['Referred', formatDate(referral.createdAt)],
           ['Peer worker', referral.workerFirstName],
-          ['Closure reason', referral.closure ? CLOSURE_REASON_LABELS[referral.closure.reason] : undefined],
-          ['Closure summary', referral.closure?.summary],
-          [
-            'Declined because',
-            referral.declinedReason ? DECLINE_REASON_LABELS[referral.declinedReason.reason] : undefined,
-          ],
-          ['Decline summary', referral.declinedReason?.summary],
+          ...outcomeItems(referral),
         ]}
       />
     </li>

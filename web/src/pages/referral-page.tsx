@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { CLINICIAN_EDITABLE_STAGES, FINAL_STAGES, OPEN_STAGES } from '#domain/lifecycle.ts';
 import { WithdrawInputSchema } from '#domain/work.ts';
@@ -36,6 +37,17 @@ import { allowedEvents, isStaff, type ReferralView, referralTitle, shortId } fro
 import { CoordinatorActions } from './coordinator-actions.tsx';
 import { ReferralHistory } from './referral-history.tsx';
 
+/** How a referral ended, if it has: closed (why, and the summary) or declined at triage (why). */
+export const outcomeItems = (referral: ReferralView): [string, ComponentChildren][] => [
+  ['Closure reason', referral.closure ? CLOSURE_REASON_LABELS[referral.closure.reason] : undefined],
+  ['Closure summary', referral.closure?.summary],
+  [
+    'Declined because',
+    referral.declinedReason ? DECLINE_REASON_LABELS[referral.declinedReason.reason] : undefined,
+  ],
+  ['Decline summary', referral.declinedReason?.summary],
+];
+
 /** A referral's status as the referrer and the program see it. */
 export function StatusDetails({ referral }: { referral: ReferralView }) {
   return (
@@ -50,13 +62,7 @@ export function StatusDetails({ referral }: { referral: ReferralView }) {
         ['On hold because', referral.holdReason],
         ['Last session', referral.lastSessionAt ? formatDate(referral.lastSessionAt) : undefined],
         ['Closed', referral.closedAt ? formatDate(referral.closedAt) : undefined],
-        ['Closure reason', referral.closure ? CLOSURE_REASON_LABELS[referral.closure.reason] : undefined],
-        ['Closure summary', referral.closure?.summary],
-        [
-          'Declined because',
-          referral.declinedReason ? DECLINE_REASON_LABELS[referral.declinedReason.reason] : undefined,
-        ],
-        ['Decline summary', referral.declinedReason?.summary],
+        ...outcomeItems(referral),
         [
           'Consent covers until',
           referral.consentExpiresOn ? formatDate(referral.consentExpiresOn) : undefined,

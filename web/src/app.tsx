@@ -5,12 +5,15 @@ import { AppContext, type AppState, useApp } from './app-context.ts';
 import { cloudSignOut } from './cognito.ts';
 import { type AppConfig, apiBaseUrl } from './config.ts';
 import { ROLE_LABELS, regionName } from './labels.ts';
-import { DebriefsPage, NewWorkerPage, ReportPage, RosterPage, WorkerPage } from './pages/coordinator.tsx';
+import { DebriefsPage } from './pages/debriefs.tsx';
 import { AlertsPage, MyReferralsPage, QueuePage } from './pages/lists.tsx';
 import { EditReferralPage, NewReferralPage } from './pages/referral-form.tsx';
 import { ReferralPage } from './pages/referral-page.tsx';
+import { ReportPage } from './pages/report.tsx';
+import { RosterPage, WorkerPage } from './pages/roster.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
 import { ClientPage, MyClientsPage } from './pages/worker.tsx';
+import { NewWorkerPage } from './pages/worker-form.tsx';
 import { href, matchRoute, useHashPath } from './router.ts';
 import {
   endSession,
@@ -20,6 +23,7 @@ import {
   storedSession,
   touch,
 } from './session.ts';
+import { Footer } from './ui/crisis-lines.tsx';
 import { Page } from './ui/layout.tsx';
 import { isStaff } from './views.ts';
 
@@ -165,12 +169,7 @@ function Shell() {
       <main id="main" tabIndex={-1} key={path}>
         {page}
       </main>
-      <footer class="footer">
-        <p>
-          PeerPath is not an emergency service. In an emergency call 911; in a mental health crisis call
-          1-800-784-2433 or 310-6789.
-        </p>
-      </footer>
+      <Footer />
     </>
   );
 }

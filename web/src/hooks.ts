@@ -62,3 +62,24 @@ export function useDraft<T>(name: string, initial: () => T): [T, (next: T) => vo
   }, [session.sub, name]);
   return [value, set, clear];
 }
+
+/**
+ * A one-click action (accept, resume, mark done): its failure, cleared when it is tried again. `run` resolves
+ * either way; `onError` runs after a failure (e.g. to reload what the action was based on).
+ */
+export function useAction(): {
+  failure: unknown;
+  run: (action: () => Promise<void>, onError?: () => void) => Promise<void>;
+} {
+  const [failure, setFailure] = useState<unknown>(undefined);
+  const run = async (action: () => Promise<void>, onError?: () => void) => {
+    setFailure(undefined);
+    try {
+      await action();
+    } catch (error) {
+      setFailure(error);
+      onError?.();
+    }
+  };
+  return { failure, run };
+}

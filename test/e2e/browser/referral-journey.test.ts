@@ -278,6 +278,14 @@ describe('a referral from the form to its closure, in the browser', { timeout: 9
     const emergency = page.getByRole('note', { name: 'In an emergency' });
     await expect(emergency.textContent()).resolves.toContain('PeerPath is not an emergency service.');
     await expect(emergency.textContent()).resolves.toMatch(/911.*1-800-784-2433.*310-6789/);
+    // 9-8-8, Canada's suicide crisis line, is named (and dialled from a phone) beside the others
+    await expect(emergency.textContent()).resolves.toMatch(/911.*9-8-8.*1-800-784-2433.*310-6789/);
+    await expect(emergency.getByRole('link', { name: '9-8-8' }).getAttribute('href')).resolves.toBe(
+      'tel:988',
+    );
+    await expect(page.getByRole('contentinfo').textContent()).resolves.toMatch(
+      /911.*9-8-8.*1-800-784-2433.*310-6789/,
+    );
     await check(page, 'worker-client-in-sessions');
 
     // Act: a routine concern (no free text: details are talked through in person)

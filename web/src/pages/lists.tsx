@@ -2,13 +2,11 @@ import { useState } from 'preact/hooks';
 import { ASSIGNED_STAGES, OPEN_STAGES, type Stage, waitFor } from '#domain/lifecycle.ts';
 import { DEFAULT_TIMERS } from '#domain/settings.ts';
 import { useApp } from '../app-context.ts';
-import { useLoad } from '../hooks.ts';
+import { useAction, useLoad } from '../hooks.ts';
 import {
   ALERT_LABELS,
-  CLOSURE_REASON_LABELS,
   CONCERN_CATEGORY_LABELS,
   CONCERN_LEVEL_LABELS,
-  DECLINE_REASON_LABELS,
   daysSince,
   formatDate,
   formatDateTime,
@@ -19,16 +17,17 @@ import {
 import {
   Badge,
   Details,
-  ErrorNotice,
   Link,
-  Loading,
+  LoadStatus,
   Notice,
   Page,
   Section,
   StageBadge,
+  ToolbarCheckbox,
   UrgencyBadge,
 } from '../ui/layout.tsx';
 import { type AlertView, clientName, isStaff, type ReferralView, referralTitle, shortId } from '../views.ts';
+import { outcomeItems } from './referral-page.tsx';
 
 // --- clinician: my referrals ----------------------------------------------------------------------------
 
@@ -46,13 +45,7 @@ function ReferralCard({ referral }: { referral: ReferralView }) {
         items={[
           ['Referred', formatDate(referral.createdAt)],
           ['Peer worker', referral.workerFirstName],
-          ['Closure reason', referral.closure ? CLOSURE_REASON_LABELS[referral.closure.reason] : undefined],
-          ['Closure summary', referral.closure?.summary],
-          [
-            'Declined because',
-            referral.declinedReason ? DECLINE_REASON_LABELS[referral.declinedReason.reason] : undefined,
-          ],
-          ['Decline summary', referral.declinedReason?.summary],
+          ...outcomeItems(referral),
         ]}
       />
     </li>
@@ -76,8 +69,7 @@ export function MyReferralsPage() {
         </p>
       }
     >
-      {loaded.loading && !loaded.data ? <Loading /> : null}
-      <ErrorNotice error={loaded.error} retry={loaded.reload} />
+      <LoadStatus loaded={loaded} />
       {loaded.data && items.length === 0 ? <p>You have not referred anyone yet.</p> : null}
       <ul class="cards" aria-label="Referrals">
         {sorted.map((referral) => (
@@ -191,8 +183,7 @@ export function QueuePage() {
       wide
       lead={<p>Open referrals by stage, the most urgent and then the oldest first.</p>}
     >
-      {loaded.loading && !data ? <Loading /> : null}
-      <ErrorNotice error={loaded.error} retry={loaded.reload} />
+      <LoadStatus loaded={loaded} />
       {data ? (
         <>
           <div class="toolbar">
@@ -257,34 +248,21 @@ export function AlertsPage() {
     () => api.call('listAlerts', { query: { limit: 100, ...(showAll ? {} : { acknowledged: 'false' }) } }),
     [showAll],
   );
-  const [failure, setFailure] = useState<unknown>(undefined);
+  const { failure, run } = useAction();
   const items = loaded.data?.items ?? [];
   const linkFor = (referralId: string) =>
     session.role === 'peer-worker' ? `/clients/${referralId}` : `/referrals/${referralId}`;
-  const acknowledge = async (alert: AlertView) => {
-    setFailure(undefined);
-    try {
+  const acknowledge = (alert: AlertView) =>
+    run(async () => {
       await api.call('acknowledgeAlert', { params: { id: alert.id } });
       await loaded.reload();
-    } catch (error) {
-      setFailure(error);
-    }
-  };
+    });
   return (
     <Page title="Alerts" lead={<p>Steps that need a person, and news about your referrals and clients.</p>}>
-      <div class="toolbar">
-        <div class="checkbox">
-          <input
-            type="checkbox"
-            id="show-acknowledged"
-            checked={showAll}
-            onChange={(event) => setShowAll((event.currentTarget as HTMLInputElement).checked)}
-          />
-          <label for="show-acknowledged">Include acknowledged alerts</label>
-        </div>
-      </div>
-      {loaded.loading && !loaded.data ? <Loading /> : null}
-      <ErrorNotice error={loaded.error ?? failure} retry={loaded.reload} />
+      <ToolbarCheckbox id="show-acknowledged" checked={showAll} onChange={setShowAll}>
+        Include acknowledged alerts
+      </ToolbarCheckbox>
+      <LoadStatus loaded={loaded} failure={failure} />
       {loaded.data && items.length === 0 ? <p>No alerts. All caught up.</p> : null}
       <ul class="cards" aria-label="Alerts">
         {items.map((alert) => {

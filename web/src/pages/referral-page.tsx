@@ -1,8 +1,9 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { CLINICIAN_EDITABLE_STAGES, FINAL_STAGES, OPEN_STAGES } from '#domain/lifecycle.ts';
 import { WithdrawInputSchema } from '#domain/work.ts';
 import { useApp } from '../app-context.ts';
-import { useLoad } from '../hooks.ts';
+import { useAction, useLoad } from '../hooks.ts';
 import {
   CLOSURE_REASON_LABELS,
   DAY_PART_LABELS,
@@ -17,22 +18,35 @@ import {
 } from '../labels.ts';
 import { navigate } from '../router.ts';
 import { useActionForm } from '../ui/action-form.tsx';
-import { Form, TextField } from '../ui/form.tsx';
+import { TextField } from '../ui/fields.tsx';
+import { Form } from '../ui/form.tsx';
 import {
   Details,
   ErrorNotice,
   flash,
   Link,
-  Loading,
   Notice,
   Page,
+  PendingPage,
   Section,
   StageBadge,
   SubmitButton,
   UrgencyBadge,
 } from '../ui/layout.tsx';
 import { allowedEvents, isStaff, type ReferralView, referralTitle, shortId } from '../views.ts';
-import { CoordinatorActions, ReferralHistory } from './coordinator-actions.tsx';
+import { CoordinatorActions } from './coordinator-actions.tsx';
+import { ReferralHistory } from './referral-history.tsx';
+
+/** How a referral ended, if it has: closed (why, and the summary) or declined at triage (why). */
+export const outcomeItems = (referral: ReferralView): [string, ComponentChildren][] => [
+  ['Closure reason', referral.closure ? CLOSURE_REASON_LABELS[referral.closure.reason] : undefined],
+  ['Closure summary', referral.closure?.summary],
+  [
+    'Declined because',
+    referral.declinedReason ? DECLINE_REASON_LABELS[referral.declinedReason.reason] : undefined,
+  ],
+  ['Decline summary', referral.declinedReason?.summary],
+];
 
 /** A referral's status as the referrer and the program see it. */
 export function StatusDetails({ referral }: { referral: ReferralView }) {
@@ -48,13 +62,7 @@ export function StatusDetails({ referral }: { referral: ReferralView }) {
         ['On hold because', referral.holdReason],
         ['Last session', referral.lastSessionAt ? formatDate(referral.lastSessionAt) : undefined],
         ['Closed', referral.closedAt ? formatDate(referral.closedAt) : undefined],
-        ['Closure reason', referral.closure ? CLOSURE_REASON_LABELS[referral.closure.reason] : undefined],
-        ['Closure summary', referral.closure?.summary],
-        [
-          'Declined because',
-          referral.declinedReason ? DECLINE_REASON_LABELS[referral.declinedReason.reason] : undefined,
-        ],
-        ['Decline summary', referral.declinedReason?.summary],
+        ...outcomeItems(referral),
         [
           'Consent covers until',
           referral.consentExpiresOn ? formatDate(referral.consentExpiresOn) : undefined,
@@ -81,13 +89,21 @@ export function StatusDetails({ referral }: { referral: ReferralView }) {
 }
 
 const yesNo = (value: boolean | undefined) => (value ? 'Yes' : 'No');
+const must = (on: boolean | undefined) => (on ? ' (must-have)' : '');
+
+/** A list preference as read: its values (labelled), and whether it is a must-have. */
+function listPreference<V extends string>(
+  preference: { values: readonly V[]; mustHave?: boolean | undefined } | undefined,
+  label: (value: V) => string = (value) => value,
+): string | undefined {
+  return preference ? preference.values.map(label).join(', ') + must(preference.mustHave) : undefined;
+}
 
 /** The referral form as submitted, section by section. */
 export function ReferralDetails({ referral }: { referral: ReferralView }) {
   const details = referral.details;
   if (!details) return null;
   const { client, consent, preferences = {}, logistics = {}, safety = {}, referrer } = details;
-  const must = (on: boolean | undefined) => (on ? ' (must-have)' : '');
   return (
     <>
       <Section title="The client" id="details-client">
@@ -128,10 +144,7 @@ export function ReferralDetails({ referral }: { referral: ReferralView }) {
           items={[
             [
               'Shared lived experience',
-              preferences.livedExperience
-                ? preferences.livedExperience.values.map((v) => LIVED_EXPERIENCE_LABELS[v]).join(', ') +
-                  must(preferences.livedExperience.mustHave)
-                : undefined,
+              listPreference(preferences.livedExperience, (v) => LIVED_EXPERIENCE_LABELS[v]),
             ],
             [
               'Worker’s gender',
@@ -140,25 +153,9 @@ export function ReferralDetails({ referral }: { referral: ReferralView }) {
                   must(preferences.workerGender.mustHave)
                 : undefined,
             ],
-            [
-              'Languages',
-              preferences.languages
-                ? preferences.languages.values.join(', ') + must(preferences.languages.mustHave)
-                : undefined,
-            ],
-            [
-              'Cultural background',
-              preferences.culturalBackground
-                ? preferences.culturalBackground.values.join(', ') +
-                  must(preferences.culturalBackground.mustHave)
-                : undefined,
-            ],
-            [
-              'Interests',
-              preferences.interests
-                ? preferences.interests.values.join(', ') + must(preferences.interests.mustHave)
-                : undefined,
-            ],
+            ['Languages', listPreference(preferences.languages)],
+            ['Cultural background', listPreference(preferences.culturalBackground)],
+            ['Interests', listPreference(preferences.interests)],
             [
               'Availability',
               (details.availability ?? [])
@@ -274,7 +271,7 @@ function WithdrawForm({ referral, onDone }: { referral: ReferralView; onDone: ()
 
 function ClinicianActions({ referral, reload }: { referral: ReferralView; reload: () => void }) {
   const { api, session } = useApp();
-  const [failure, setFailure] = useState<unknown>(undefined);
+  const { failure, run } = useAction();
   const [withdrawing, setWithdrawing] = useState(false);
   const events = allowedEvents(referral, session.role);
   const canCorrect = CLINICIAN_EDITABLE_STAGES.includes(referral.stage);
@@ -292,19 +289,16 @@ function ClinicianActions({ referral, reload }: { referral: ReferralView; reload
           <button
             type="button"
             class="button"
-            onClick={async () => {
-              setFailure(undefined);
-              try {
+            onClick={() =>
+              run(async () => {
                 const created = await api.call('rereferReferral', { params: { id: referral.id }, body: {} });
                 flash(
                   'Re-referral sent, with the same details. Correct anything that has changed.',
                   `/referrals/${created.id}`,
                 );
                 navigate(`/referrals/${created.id}`);
-              } catch (error) {
-                setFailure(error);
-              }
-            }}
+              })
+            }
           >
             Re-refer this client
           </button>
@@ -328,14 +322,8 @@ export function ReferralPage({ id }: { id: string }) {
   const staff = isStaff(session.role);
   const backPath = '/';
   const backLabel = staff ? 'Back to the queue' : 'Back to my referrals';
-  if (!referral) {
-    return (
-      <Page title="Referral" back={{ path: backPath, label: backLabel }}>
-        {loaded.loading ? <Loading /> : null}
-        <ErrorNotice error={loaded.error} retry={loaded.reload} />
-      </Page>
-    );
-  }
+  if (!referral)
+    return <PendingPage title="Referral" back={{ path: backPath, label: backLabel }} loaded={loaded} />;
   return (
     <Page
       title={referralTitle(referral)}

@@ -3,7 +3,7 @@ import type * as z from 'zod/mini';
 import { isApiError } from '../api.ts';
 import { useDraft } from '../hooks.ts';
 import { friendlyIssues } from '../referral-draft.ts';
-import { type FormState, useForm } from './form.tsx';
+import { type FormState, useForm } from './form-state.ts';
 
 export interface ActionForm<V> {
   form: FormState<V>;
@@ -49,3 +49,12 @@ export function useActionForm<V, S extends z.ZodMiniType>(options: {
 /** Blank optional text → left out. */
 export const optionalText = (value: string | undefined): string | undefined =>
   value === undefined || value.trim() === '' ? undefined : value;
+
+/** The fields of `next` that differ from `before` (a correction sends only what changed). */
+export function changedOnly<T extends object>(next: T, before: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(next).filter(
+      ([key, value]) => JSON.stringify(value) !== JSON.stringify(before[key as keyof T]),
+    ),
+  ) as Partial<T>;
+}

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Stage } from '#domain/lifecycle.ts';
 import type { Urgency } from '#domain/vocabulary.ts';
 import { ApiError, NetworkError } from '../api.ts';
+import type { Loaded } from '../hooks.ts';
 import { STAGE_LABELS, URGENCY_LABELS } from '../labels.ts';
 import { currentPath, href } from '../router.ts';
 
@@ -83,6 +84,25 @@ export function Loading({ what = 'Loading' }: { what?: string }) {
     <p class="loading" role="status">
       {what}…
     </p>
+  );
+}
+
+/** What a load is doing: "Loading…" until the first answer, then its error (with a retry) if it failed. */
+export function LoadStatus({
+  loaded,
+  what,
+  failure,
+}: {
+  loaded: Loaded<unknown>;
+  what?: string;
+  /** An action's failure, shown in the same place when the load itself went well. */
+  failure?: unknown;
+}) {
+  return (
+    <>
+      {loaded.loading && !loaded.data ? <Loading what={what} /> : null}
+      <ErrorNotice error={loaded.error ?? failure} retry={loaded.reload} />
+    </>
   );
 }
 
@@ -219,5 +239,68 @@ export function SubmitButton({ children, secondary }: { children: ComponentChild
     <button type="submit" class={secondary ? 'button button-secondary' : 'button'}>
       {children}
     </button>
+  );
+}
+
+/** A button that opens and closes a panel below it (a form for one action). */
+export function ToggleButton({
+  open,
+  onToggle,
+  class: className = 'button button-secondary',
+  children,
+}: {
+  open: boolean;
+  onToggle: () => void;
+  class?: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <button type="button" class={className} aria-expanded={open} onClick={onToggle}>
+      {children}
+    </button>
+  );
+}
+
+/** A page whose subject has not come (yet): its title, and "Loading…" or why it did not come. */
+export function PendingPage({
+  title,
+  back,
+  loaded,
+}: {
+  title: string;
+  back: { path: string; label: string };
+  loaded: Loaded<unknown>;
+}) {
+  return (
+    <Page title={title} back={back}>
+      <LoadStatus loaded={loaded} />
+    </Page>
+  );
+}
+
+/** A checkbox in a list's toolbar that widens what the list shows (done debriefs, acknowledged alerts). */
+export function ToolbarCheckbox({
+  id,
+  checked,
+  onChange,
+  children,
+}: {
+  id: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  children: ComponentChildren;
+}) {
+  return (
+    <div class="toolbar">
+      <div class="checkbox">
+        <input
+          type="checkbox"
+          id={id}
+          checked={checked}
+          onChange={(event) => onChange((event.currentTarget as HTMLInputElement).checked)}
+        />
+        <label for={id}>{children}</label>
+      </div>
+    </div>
   );
 }

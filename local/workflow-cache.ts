@@ -16,11 +16,14 @@ import { type SourceClosure, sourceClosure } from './source-closure.ts';
 /** Where synthesized state machines are kept by default (in the build cache). */
 export const DEFAULT_WORKFLOW_CACHE_DIR = join(BUILD_CACHE_DIR, 'workflows');
 
-const WORKFLOW_ENTRY = join(PROJECT_ROOT, 'infra', 'asl.ts');
 const CACHE_FORMAT = 'peerpath-workflow-cache-v1';
 const CACHE_ENTRY_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
-/** Everything a synth reads from the repository: the import closure of `infra/asl.ts`. */
-export const workflowSources = (): Promise<SourceClosure> => sourceClosure([WORKFLOW_ENTRY]);
+/**
+ * Everything a synth reads from the repository: the import closure of `infra/asl.ts`, in this project or
+ * (tests) in a copy of it at `root`.
+ */
+export const workflowSources = (root: string = PROJECT_ROOT): Promise<SourceClosure> =>
+  sourceClosure([join(root, 'infra', 'asl.ts')], root);
 
 /**
  * The cache key of a region's workflow: the sources, the region's configuration (which is where the

@@ -25,14 +25,20 @@ function packageName(specifier: string): string {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? specifier);
 }
 
-/** Follows the static and dynamic imports from `entries` (absolute paths) through the project. */
-export async function sourceClosure(entries: readonly string[]): Promise<SourceClosure> {
-  const manifest = JSON.parse(await readFile(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+/**
+ * Follows the static and dynamic imports from `entries` (absolute paths) through the project at `root`
+ * (default this one; tests pass a copy).
+ */
+export async function sourceClosure(
+  entries: readonly string[],
+  root: string = PROJECT_ROOT,
+): Promise<SourceClosure> {
+  const manifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as {
     imports?: Record<string, string>;
   };
   const aliases = Object.entries(manifest.imports ?? {}).map(([from, to]) => ({
     prefix: from.replace(/\*$/, ''),
-    target: join(PROJECT_ROOT, to.replace(/\*$/, '')),
+    target: join(root, to.replace(/\*$/, '')),
   }));
   const files: Record<string, string> = {};
   const packages = new Set<string>();
@@ -47,7 +53,7 @@ export async function sourceClosure(entries: readonly string[]): Promise<SourceC
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // resolved by the runtime, not a file
       throw error;
     }
-    files[relative(PROJECT_ROOT, file)] = createHash('sha256').update(text).digest('hex');
+    files[relative(root, file)] = createHash('sha256').update(text).digest('hex');
     const next: string[] = [];
     for (const match of text.matchAll(IMPORT_PATTERN)) {
       const specifier = match[1] ?? match[2] ?? match[3];
@@ -64,9 +70,7 @@ export async function sourceClosure(entries: readonly string[]): Promise<SourceC
   const versions: Record<string, string> = {};
   for (const name of [...packages].sort()) {
     try {
-      const pkg = JSON.parse(
-        await readFile(join(PROJECT_ROOT, 'node_modules', name, 'package.json'), 'utf8'),
-      );
+      const pkg = JSON.parse(await readFile(join(root, 'node_modules', name, 'package.json'), 'utf8'));
       versions[name] = String((pkg as { version?: unknown }).version);
     } catch {
       versions[name] = 'builtin-or-missing';

@@ -1,25 +1,23 @@
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventPublisher } from '#app/ports.ts';
 import type { DocumentClientOptions } from '#data/client.ts';
 import type { Store } from '#data/store.ts';
 import { PROGRAM_REGIONS, type ProgramRegion, Role } from '#domain/roles.ts';
 import type { Timers } from '#domain/settings.ts';
-import type { DirectoryUser } from '#domain/users.ts';
 import type { ApiDeps } from '../functions/api/deps.ts';
 import type { SynthesizedWorkflow } from '../infra/asl.ts';
 import { regionConfig } from '../infra/regions.ts';
-import { type DemoWorker, demoStaffId, demoWorkerId, demoWorkers } from './demo-roster.ts';
+import { type DemoAccounts, demoAccounts, type StaffRole, seedDemoLogins } from './demo-accounts.ts';
+import { demoWorkerId, demoWorkers } from './demo-roster.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { freePort } from './free-port.ts';
 import type { AccessLine, ExtraRoute, Gateway } from './gateway.ts';
 import { type LocalJwt, loadLocalJwt, localSubFor } from './jwt.ts';
-import { BUILD_CACHE_DIR, PROJECT_ROOT, WEB_DIST_DIR } from './paths.ts';
+import { PROJECT_ROOT, WEB_DIST_DIR } from './paths.ts';
 import { seedDemoWorkers } from './seed-template.ts';
-import { type SourceClosure, sourceClosure } from './source-closure.ts';
 import { LocalUserDirectory } from './user-directory.ts';
+import { DEFAULT_WORKFLOW_CACHE_DIR, loadWorkflow, workflowSources } from './workflow-cache.ts';
 import type { LocalWorkflowRunner } from './workflow-runner.ts';
 
 /**
@@ -29,17 +27,13 @@ import type { LocalWorkflowRunner } from './workflow-runner.ts';
  * so do the integration, browser and reliability tests (with an in-memory store and short timers).
  *
  * Start-up is parallel: DynamoDB Local's JVM boots while the heavy modules load, the signing key and the
- * logins are read, and each region's workflow is synthesized (or read from the cache, see
- * `loadWorkflow`); the tables, the roster and the runners follow as soon as DynamoDB answers.
+ * logins are read, and each region's workflow is synthesized (or read from the cache, see `loadWorkflow`
+ * in workflow-cache.ts); the tables, the roster and the runners follow as soon as DynamoDB answers.
  */
 
 export { PROJECT_ROOT, WEB_DIST_DIR };
 export const DEFAULT_DATA_DIR = join(PROJECT_ROOT, '.data');
-/** Where synthesized state machines are kept by default (in the build cache). */
-export const DEFAULT_WORKFLOW_CACHE_DIR = join(BUILD_CACHE_DIR, 'workflows');
-
-export type StaffRole = 'clinician' | 'coordinator' | 'admin';
-const STAFF_ROLES: readonly StaffRole[] = [Role.CLINICIAN, Role.COORDINATOR, Role.ADMIN];
+export type { DemoAccounts, StaffRole };
 
 export interface LocalStackOptions {
   /** Where the signing key, the users and (unless in memory) DynamoDB's files live. Default `.data/`. */
@@ -93,12 +87,6 @@ export interface LocalStackOptions {
   progress?: (message: string) => void;
 }
 
-export interface DemoAccounts {
-  staff: Record<StaffRole, string>;
-  /** Demo worker ids (their `sub`), the first ones active. */
-  workers: string[];
-}
-
 export interface LocalStack {
   url: string;
   port: number;
@@ -114,164 +102,6 @@ export interface LocalStack {
   tokenFor(role: Role, region: ProgramRegion, sub?: string): Promise<string>;
   /** Stops the gateway, every runner and (if it started it) DynamoDB Local. Idempotent. */
   stop(): Promise<void>;
-}
-
-// --- demo roster -----------------------------------------------------------------------------------------
-
-/** The demo staff accounts of a region, in the directory's shape. */
-function demoStaff(region: ProgramRegion, now: string): DirectoryUser[] {
-  const names: Record<StaffRole, [string, string]> = {
-    clinician: ['Casey', 'Clinician'],
-    coordinator: ['Morgan', 'Coordinator'],
-    admin: ['Alex', 'Admin'],
-  };
-  return STAFF_ROLES.map((role) => ({
-    sub: demoStaffId(region, role),
-    email: `${role}@${region}.peerpath.example.org`,
-    givenName: names[role][0],
-    familyName: names[role][1],
-    role,
-    region,
-    enabled: true,
-    createdAt: now,
-  }));
-}
-
-function demoAccounts(region: ProgramRegion, roster: readonly DemoWorker[]): DemoAccounts {
-  return {
-    staff: {
-      clinician: demoStaffId(region, Role.CLINICIAN),
-      coordinator: demoStaffId(region, Role.COORDINATOR),
-      admin: demoStaffId(region, Role.ADMIN),
-    },
-    workers: roster.map((worker) => worker.id),
-  };
-}
-
-/** The region's demo logins (staff and workers) in the directory, unless present. File only: no table. */
-async function seedDemoLogins(
-  users: LocalUserDirectory,
-  region: ProgramRegion,
-  roster: readonly DemoWorker[],
-): Promise<void> {
-  const now = new Date().toISOString();
-  await users.ensureUsers(region, [
-    ...demoStaff(region, now),
-    ...roster.map((worker) => ({
-      sub: worker.id,
-      email: worker.input.email,
-      givenName: worker.input.firstName,
-      familyName: worker.input.lastName,
-      role: Role.PEER_WORKER,
-      region,
-      enabled: true,
-      createdAt: now,
-    })),
-  ]);
-}
-
-// --- workflow cache --------------------------------------------------------------------------------------
-
-const WORKFLOW_ENTRY = join(PROJECT_ROOT, 'infra', 'asl.ts');
-const CACHE_FORMAT = 'peerpath-workflow-cache-v1';
-const CACHE_ENTRY_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
-/** Everything a synth reads from the repository: the import closure of `infra/asl.ts`. */
-export const workflowSources = (): Promise<SourceClosure> => sourceClosure([WORKFLOW_ENTRY]);
-
-/**
- * The cache key of a region's workflow: the sources, the region's configuration (which is where the
- * stack reads its `PEERPATH_*` settings), the timers and the `CDK_*` environment. Runtime settings such as
- * the data directory or the port are not part of it: they never change what is synthesized.
- */
-export function workflowCacheKey(sources: SourceClosure, region: ProgramRegion, timers: Timers): string {
-  const env = Object.entries(process.env)
-    .filter(([name]) => name.startsWith('CDK_'))
-    .sort(([a], [b]) => a.localeCompare(b));
-  return createHash('sha256')
-    .update(
-      JSON.stringify({
-        format: CACHE_FORMAT,
-        sources,
-        region,
-        config: regionConfig(region),
-        timers,
-        env,
-      }),
-    )
-    .digest('hex');
-}
-
-/**
- * Synthesizes the region's stack and extracts its workflow, exactly as `synthesizeWorkflow` does. The
- * built-in CloudFormation rule validation (a WebAssembly pass that takes seconds and never changes the
- * template) is skipped here: `cdk synth` and the infra tests still run it.
- */
-async function synthesize(region: ProgramRegion, timers: Timers): Promise<SynthesizedWorkflow> {
-  const { synthesizeWorkflow } = await import('../infra/asl.ts');
-  const previous = process.env.CDK_VALIDATION;
-  process.env.CDK_VALIDATION = 'false';
-  try {
-    return synthesizeWorkflow(region, { timers });
-  } finally {
-    if (previous === undefined) delete process.env.CDK_VALIDATION;
-    else process.env.CDK_VALIDATION = previous;
-  }
-}
-
-interface CacheEntry {
-  format: typeof CACHE_FORMAT;
-  key: string;
-  workflow: SynthesizedWorkflow;
-}
-
-/**
- * The region's synthesized workflow. With a `cacheDir`, the result of a synth is kept in
- * `<cacheDir>/workflow-<region>-<key>.json`, the key hashing every source file the synth imports (the
- * import closure of `infra/asl.ts`: the stack, the workflow definition, the domain), the installed
- * versions of the packages it imports (aws-cdk-lib…), the region's configuration, the timers, and the
- * `CDK_*` environment. Any change to those synthesizes again, so the runner always executes the ASL the
- * stack synthesizes today. Entries of other keys (other timers, older sources) are pruned after a week.
- */
-export async function loadWorkflow(
-  region: ProgramRegion,
-  timers: Timers,
-  options: {
-    cacheDir?: string | false;
-    sources?: SourceClosure;
-    progress?: (message: string) => void;
-  } = {},
-): Promise<SynthesizedWorkflow> {
-  const cacheDir = options.cacheDir;
-  if (!cacheDir) return synthesize(region, timers);
-  const key = workflowCacheKey(options.sources ?? (await workflowSources()), region, timers);
-  const prefix = `workflow-${region}-`;
-  const file = join(cacheDir, `${prefix}${key.slice(0, 32)}.json`);
-  try {
-    const entry = JSON.parse(await readFile(file, 'utf8')) as Partial<CacheEntry>;
-    if (entry.format === CACHE_FORMAT && entry.key === key && typeof entry.workflow?.asl === 'string') {
-      return entry.workflow;
-    }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && !(error instanceof SyntaxError)) throw error;
-  }
-  options.progress?.(`Synthesizing the ${region} state machine (kept for the next start)`);
-  const workflow = await synthesize(region, timers);
-  await mkdir(cacheDir, { recursive: true });
-  const entry: CacheEntry = { format: CACHE_FORMAT, key, workflow };
-  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  await writeFile(temp, JSON.stringify(entry));
-  await rename(temp, file);
-  // Entries not written for a week are dead weight (several keys live side by side: tests shorten timers).
-  const staleBefore = Date.now() - CACHE_ENTRY_MAX_AGE_MS;
-  for (const name of await readdir(cacheDir)) {
-    if (!name.startsWith(prefix) || !name.endsWith('.json') || join(cacheDir, name) === file) continue;
-    const written = await stat(join(cacheDir, name)).then(
-      (s) => s.mtimeMs,
-      () => Date.now(),
-    );
-    if (written < staleBefore) await unlink(join(cacheDir, name)).catch(() => undefined);
-  }
-  return workflow;
 }
 
 // --- the stack -------------------------------------------------------------------------------------------

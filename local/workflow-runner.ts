@@ -17,7 +17,6 @@ import type {
 } from '#domain/workflow-contract.ts';
 import type { SynthesizedWorkflow } from '../infra/asl.ts';
 import { regionConfig } from '../infra/regions.ts';
-import type { WorkflowFunctions } from '../workflows/definition.ts';
 import { checkActivity } from '../workflows/tasks/check-activity.ts';
 import type { TaskDeps } from '../workflows/tasks/deps.ts';
 import { type FollowUpResult, followUp } from '../workflows/tasks/follow-up.ts';
@@ -26,6 +25,18 @@ import { reconcileOpenReferrals, repairNumber } from '../workflows/tasks/reconci
 import { waitForPerson } from '../workflows/tasks/wait-for-person.ts';
 import { ConsoleNotifier, MemoryEventPublisher } from './notifications.ts';
 import { TokenBroker, taskFailure } from './token-broker.ts';
+import { type AslState, mapStates, type StateMap, type TaskName, withinTimerLimit } from './workflow-asl.ts';
+
+import {
+  type ExecutionInfo,
+  errorName,
+  info,
+  type LocalExecution,
+  referralIdOf,
+} from './workflow-executions.ts';
+
+export { MAX_LOCAL_TIMEOUT_SECONDS, withinTimerLimit } from './workflow-asl.ts';
+export type { ExecutionInfo, ExecutionStatus } from './workflow-executions.ts';
 
 /**
  * Runs a region's referral state machine on a laptop: the exact ASL the region's stack synthesizes, executed
@@ -33,29 +44,6 @@ import { TokenBroker, taskFailure } from './token-broker.ts';
  * `.waitForTaskToken`, and a periodic tick for the follow-ups and repairs. It is also the region's local
  * `WorkflowGateway`.
  */
-
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
-
-export interface ExecutionInfo {
-  name: string;
-  referralId: string;
-  status: ExecutionStatus;
-  /** States entered (Step Functions bills a Standard workflow per state transition). */
-  transitions: number;
-  /** The states entered, in order (the latest 500). */
-  states: string[];
-  /** The error name if it failed. */
-  error?: string;
-}
-
-interface LocalExecution extends ExecutionInfo {
-  abort(): void;
-  /** Settles when the execution has ended and its last task handler has returned. */
-  done: Promise<void>;
-  /** Values the ASL reads with TimeoutSecondsPath (see `timeoutSources`). */
-  shadow: Map<string, unknown>;
-  inflight: Set<Promise<unknown>>;
-}
 
 export interface LocalWorkflowRunnerOptions {
   region: ProgramRegion;
@@ -84,38 +72,11 @@ export interface ResumeReport {
   running: number;
 }
 
-type TaskName = keyof WorkflowFunctions;
-type AslState = {
-  Type: string;
-  Resource?: string;
-  Parameters?: { FunctionName?: string };
-  TimeoutSecondsPath?: string;
-  ResultPath?: string | null;
-  ResultSelector?: unknown;
-  Result?: unknown;
-};
 type TaskHandler = (input: Record<string, unknown>) => Promise<unknown>;
 /** The library types handlers over JSON values; ours take the task's (object) parameters. */
 type LocalHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
 
 const STOPPED = 'RunnerStopped';
-
-/**
- * The library waits with `setTimeout`, which fires at once for anything above 2^31−1 ms (24.8 days): a
- * 30-day hold review would time out immediately, again and again. Locally such a wait times out at 24.8
- * days instead (Step Functions itself allows a year).
- */
-export const MAX_LOCAL_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
-
-/** The timeout values a wait reads, each capped at what a Node timer can hold. */
-export function withinTimerLimit(value: unknown): unknown {
-  if (typeof value === 'number') return Math.min(value, MAX_LOCAL_TIMEOUT_SECONDS);
-  if (Array.isArray(value)) return value.map(withinTimerLimit);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, withinTimerLimit(inner)]));
-  }
-  return value;
-}
 const MAX_STATES_KEPT = 500;
 
 export class LocalWorkflowRunner implements WorkflowGateway {
@@ -127,9 +88,9 @@ export class LocalWorkflowRunner implements WorkflowGateway {
 
   private readonly store: Store;
   private readonly machine: StateMachine;
-  private readonly taskOfState = new Map<string, TaskName>();
+  private readonly taskOfState: StateMap['taskOfState'];
   /** TimeoutSecondsPath root (`timers`, `activity`) → the Pass result or the Task state that writes it. */
-  private readonly timeoutSources = new Map<string, { pass: unknown } | { task: string }>();
+  private readonly timeoutSources: StateMap['timeoutSources'];
   private readonly broker = new TokenBroker();
   private readonly executions = new Map<string, LocalExecution>();
   private readonly deps: TaskDeps;
@@ -160,7 +121,10 @@ export class LocalWorkflowRunner implements WorkflowGateway {
       timers: this.timers,
       log: this.log,
     };
-    this.mapStates(definition.States as Record<string, AslState>, workflow.functionArns);
+    ({ taskOfState: this.taskOfState, timeoutSources: this.timeoutSources } = mapStates(
+      definition.States as Record<string, AslState>,
+      workflow.functionArns,
+    ));
     const every = options.tickEveryMs ?? 60_000;
     if (every > 0) {
       this.tickTimer = setInterval(() => void this.tick(), every);
@@ -292,35 +256,6 @@ export class LocalWorkflowRunner implements WorkflowGateway {
     this.ticking = undefined;
   }
 
-  /** Which handler each Task runs, and where each TimeoutSecondsPath value comes from. */
-  private mapStates(states: Record<string, AslState>, arns: Record<TaskName, string>): void {
-    const byArn = new Map(Object.entries(arns).map(([task, arn]) => [arn, task as TaskName]));
-    for (const [name, state] of Object.entries(states)) {
-      if (state.Type !== 'Task') continue;
-      const arn = state.Parameters?.FunctionName ?? state.Resource;
-      const task = arn ? byArn.get(arn) : undefined;
-      if (!task) throw new Error(`Task ${name} calls no known workflow function`);
-      this.taskOfState.set(name, task);
-    }
-    // aws-local-stepfunctions 3 resolves TimeoutSecondsPath against the task's Parameters; Step Functions
-    // resolves it against the state input. The runner supplies the value from the state that wrote it.
-    for (const [name, state] of Object.entries(states)) {
-      const path = state.TimeoutSecondsPath;
-      if (!path) continue;
-      const root = /^\$\.([A-Za-z0-9_]+)\./.exec(path)?.[1];
-      const writers = Object.entries(states).filter(([, s]) => s.ResultPath === `$.${root}`);
-      const [writerName, writer] = writers[0] ?? [];
-      if (!root || writers.length !== 1 || !writer || !writerName) {
-        throw new Error(`State ${name}: TimeoutSecondsPath ${path} must be written by exactly one state`);
-      }
-      if (writer.Type === 'Pass' && writer.Result !== undefined)
-        this.timeoutSources.set(root, { pass: writer.Result });
-      else if (writer.Type === 'Task' && writer.ResultSelector === undefined) {
-        this.timeoutSources.set(root, { task: writerName });
-      } else throw new Error(`State ${name}: cannot supply ${path} locally`);
-    }
-  }
-
   private launchExecution(name: string, referralId: string, input: ExecutionInput): void {
     if (this.stopping) throw new Error('The workflow runner is stopped');
     const broker = this.broker;
@@ -449,18 +384,4 @@ export class LocalWorkflowRunner implements WorkflowGateway {
       },
     );
   }
-}
-
-function info(execution: LocalExecution): ExecutionInfo {
-  const { name, referralId, status, transitions, states, error } = execution;
-  return { name, referralId, status, transitions, states: [...states], ...(error ? { error } : {}) };
-}
-
-/** The referral an execution drives: `<id>` or `<id>-r<n>`. */
-function referralIdOf(executionName: string): string {
-  return executionName.replace(/-r\d+$/, '');
-}
-
-function errorName(error: unknown): string {
-  return typeof error === 'object' && error !== null ? String((error as { name?: unknown }).name) : 'Error';
 }

@@ -5,7 +5,7 @@ import { regionConfig } from '../infra/regions.ts';
 /**
  * Runs after `npm install` / `npm ci` (package.json `prepare`): does the build work `npm start` would
  * otherwise do on its first run — synthesizes each region's state machine into the build cache
- * (node_modules/.cache/peerpath, keyed by the sources, see local/stack.ts `loadWorkflow`), seeds the
+ * (node_modules/.cache/peerpath, keyed by the sources, see local/workflow-cache.ts `loadWorkflow`), seeds the
  * demo database a first start copies (local/seed-template.ts), and builds the pages into web/dist.
  * `npm start` redoes each of them whenever a source changes, so this only saves time. It never fails the
  * install: a problem is reported and left for `npm start` to meet again.
@@ -29,7 +29,9 @@ async function main(): Promise<void> {
     }
   };
   await step('state machines synthesized', 'state machines not synthesized', async () => {
-    const { DEFAULT_WORKFLOW_CACHE_DIR, loadWorkflow, workflowSources } = await import('../local/stack.ts');
+    const { DEFAULT_WORKFLOW_CACHE_DIR, loadWorkflow, workflowSources } = await import(
+      '../local/workflow-cache.ts'
+    );
     const sources = await workflowSources();
     for (const region of PROGRAM_REGIONS) {
       await loadWorkflow(region, regionConfig(region).timers, {

@@ -1,9 +1,7 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { ProgramRegion } from '#domain/roles.ts';
 import { JavaMissingError, startDynamoDbLocal } from '../local/dynamodb-local.ts';
 import { freePort } from '../local/free-port.ts';
 import { PROJECT_ROOT, WEB_DIST_DIR } from '../local/paths.ts';
@@ -18,6 +16,18 @@ import {
 import { copySeedTemplate } from '../local/seed-template.ts';
 // Type only: the stack's modules are loaded once DynamoDB Local's JVM is booting (see `main`).
 import type { LocalStack } from '../local/stack.ts';
+import { banner } from '../local/start-banner.ts';
+import {
+  attentionLine,
+  clock,
+  openLog,
+  out,
+  routeStructuredOutput,
+  say,
+  sayErr,
+  shown,
+} from '../local/start-output.ts';
+import { buildPagesIfStale } from '../local/start-pages.ts';
 
 /**
  * `npm start`: PeerPath on this machine, with no AWS account. DynamoDB Local keeps the data under `.data/`
@@ -32,8 +42,6 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.CDK_DISABLE_VERSION_CHECK ??= '1';
 
 const DEFAULT_PORT = 3000;
-const SHOWN_REGION: ProgramRegion = 'vancouver';
-const LOG_ROTATE_BYTES = 20 * 1024 * 1024;
 const USAGE = `Usage: npm start [-- --data-dir <dir>] [-- --no-demo]
 
   --data-dir <dir>   where the data, the signing key and the logs live (default .data; env PEERPATH_DATA_DIR)
@@ -41,196 +49,6 @@ const USAGE = `Usage: npm start [-- --data-dir <dir>] [-- --no-demo]
   PORT=<n>           the gateway's port (default 3000; 0 = any free port; a busy port falls back to a free one)
   PEERPATH_CACHE_DIR where synthesized state machines are cached (default node_modules/.cache/peerpath)
 `;
-
-const out = process.stdout.write.bind(process.stdout);
-const say = (text = '') => out(`${text}\n`);
-const sayErr = (text: string) => process.stderr.write(`${text}\n`);
-const clock = () => new Date().toTimeString().slice(0, 8);
-/** A path as a person would type it from here: relative when inside the current directory. */
-const shown = (path: string) => {
-  const rel = relative(process.cwd(), path);
-  return rel === '' ? '.' : rel.startsWith('..') ? path : rel;
-};
-
-// --- logs ----------------------------------------------------------------------------------------------------
-
-/** Appends JSON lines to `<dataDir>/logs/peerpath.log` (ids, stages and codes only, by design). */
-function openLog(dataDir: string): { file: string; write: (entry: unknown) => void } {
-  const dir = join(dataDir, 'logs');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'peerpath.log');
-  try {
-    if (statSync(file).size > LOG_ROTATE_BYTES) renameSync(file, `${file}.1`);
-  } catch {
-    // no log yet
-  }
-  return {
-    file,
-    write: (entry) => {
-      const line = typeof entry === 'string' ? entry : JSON.stringify(entry);
-      try {
-        appendFileSync(file, `${line.endsWith('\n') ? line.slice(0, -1) : line}\n`, { mode: 0o600 });
-      } catch {
-        // a full disk must not take the program down
-      }
-    },
-  };
-}
-
-/** One short terminal line for a structured entry worth a person's attention, or undefined. */
-function attentionLine(entry: Record<string, unknown>): string | undefined {
-  const alert = entry.alert as Record<string, unknown> | undefined;
-  if (alert && typeof alert === 'object') {
-    const parts = [`alert ${String(alert.kind)}`, String(alert.region)];
-    if (alert.referralId) parts.push(`referral ${String(alert.referralId)}`);
-    parts.push(`for ${String(alert.audienceType)}`, `(alert ${String(alert.alertId)})`);
-    return parts.join('  ');
-  }
-  const level = String(entry.level ?? '').toUpperCase();
-  const message = String(entry.message ?? entry.msg ?? '');
-  if (level === 'ERROR' || level === 'CRITICAL' || /\bfailed\b/i.test(message)) {
-    const ids = ['referralId', 'correlationId', 'error']
-      .filter((key) => typeof entry[key] === 'string')
-      .map((key) => `${key} ${String(entry[key])}`);
-    return `${level === 'CRITICAL' ? 'critical' : 'error'}  ${message.slice(0, 160)}${ids.length ? `  (${ids.join(', ')})` : ''}`;
-  }
-  return undefined;
-}
-
-/**
- * Structured JSON lines written to stdout or stderr by anything in this process (the handlers' logger, a
- * `console.log(JSON.stringify(…))`) go to the log file instead of the terminal; an alert or an error among
- * them gets one short line. Anything else passes through.
- */
-function routeStructuredOutput(stream: NodeJS.WriteStream, write: (entry: string) => void): void {
-  const original = stream.write.bind(stream) as (...args: unknown[]) => boolean;
-  stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    const lines = text.split('\n').filter((line) => line.trim() !== '');
-    const parsed = lines.map((line) => {
-      if (!line.trimStart().startsWith('{')) return undefined;
-      try {
-        const value = JSON.parse(line) as unknown;
-        return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
-      } catch {
-        return undefined;
-      }
-    });
-    if (lines.length === 0 || parsed.some((entry) => entry === undefined)) return original(chunk, ...rest);
-    for (const [index, entry] of parsed.entries()) {
-      write(lines[index] as string);
-      const line = attentionLine(entry as Record<string, unknown>);
-      if (line) say(`${clock()}  ${line}`);
-    }
-    const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
-    callback?.();
-    return true;
-  }) as typeof stream.write;
-}
-
-// --- pages ---------------------------------------------------------------------------------------------------
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  let entries: import('node:fs').Dirent[];
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return 0;
-  }
-  for (const entry of entries) {
-    if (entry.name === 'dist' || entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
-    const path = join(dir, entry.name);
-    newest = Math.max(
-      newest,
-      entry.isDirectory() ? newestMtime(path) : (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0),
-    );
-  }
-  return newest;
-}
-
-/** Builds the pages into web/dist when they are missing or older than their sources. */
-async function buildPagesIfStale(): Promise<'fresh' | 'built' | string> {
-  const builder = join(PROJECT_ROOT, 'scripts', 'build-web.ts');
-  if (!existsSync(builder)) return existsSync(WEB_DIST_DIR) ? 'fresh' : 'there is no page builder yet';
-  const built = statSync(join(WEB_DIST_DIR, 'index.html'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
-  // What the pages import: their own sources, the domain schemas, the route table and the API's views.
-  const sources = Math.max(
-    ...['web', 'shared/domain', 'shared/http'].map((dir) => newestMtime(join(PROJECT_ROOT, dir))),
-    ...['shared/api/routes.ts', 'shared/api/schemas.ts'].map(
-      (file) => statSync(join(PROJECT_ROOT, file), { throwIfNoEntry: false })?.mtimeMs ?? 0,
-    ),
-  );
-  if (built > 0 && built >= sources) return 'fresh';
-  try {
-    const { buildWeb } = (await import(builder)) as {
-      buildWeb: (options?: { outDir?: string }) => Promise<unknown>;
-    };
-    await buildWeb({ outDir: WEB_DIST_DIR });
-    return 'built';
-  } catch (error) {
-    return `the build failed (${(error as Error).message.split('\n')[0]}); see \`npm run build:web\``;
-  }
-}
-
-// --- banner --------------------------------------------------------------------------------------------------
-
-async function banner(input: {
-  stack: LocalStack;
-  seconds: number;
-  dataDir: string;
-  logFile: string;
-  requestedPort: number;
-  demo: boolean;
-  pages: string;
-}): Promise<string> {
-  const { stack, dataDir } = input;
-  const url = stack.url;
-  const lines: string[] = [];
-  lines.push(
-    `PeerPath is ready in ${input.seconds.toFixed(1)} s  (local: nothing leaves this machine; use invented data only)`,
-  );
-  if (input.requestedPort !== 0 && stack.port !== input.requestedPort) {
-    lines.push(`Port ${input.requestedPort} was busy, so PeerPath took ${stack.port}.`);
-  }
-  lines.push('');
-  const pagesNote = input.pages === 'fresh' || input.pages === 'built' ? '' : `  (no pages: ${input.pages})`;
-  lines.push(`  Pages      ${url}/${pagesNote}`);
-  lines.push(`  API        ${url}/<region>   regions: ${stack.regions.join(', ')}`);
-  lines.push(`             e.g. ${url}/${SHOWN_REGION}/referrals`);
-  lines.push(`  API docs   ${url}/docs`);
-  lines.push(`  OpenAPI    ${url}/openapi.json`);
-  lines.push(`  Health     ${url}/health`);
-  lines.push('');
-  const { ROLES, Role } = await import('#domain/roles.ts');
-  const region = stack.regions.includes(SHOWN_REGION) ? SHOWN_REGION : (stack.regions[0] as ProgramRegion);
-  const roles = ROLES.filter((role) => input.demo || role !== Role.PEER_WORKER);
-  lines.push(
-    `Bearer tokens for ${region} (${input.demo ? 'the demo accounts' : 'local staff accounts'}; valid 12 h):`,
-  );
-  const tokens = new Map<string, string>();
-  for (const role of roles) {
-    const token = await stack.tokenFor(role, region);
-    tokens.set(role, token);
-    lines.push(`  ${role.padEnd(12)} ${token}`);
-  }
-  if (!input.demo)
-    lines.push(
-      '  peer-worker  (no demo roster: add a worker, then `npm run -s token -- --role peer-worker --region <region> --sub <worker id>`)',
-    );
-  lines.push(`  Another role or region:  npm run -s token -- --role coordinator --region richmond`);
-  lines.push('');
-  lines.push('Try it (lists the referrals the coordinator sees; changes nothing):');
-  lines.push(
-    `  curl -s -H "Authorization: Bearer ${tokens.get(Role.COORDINATOR)}" ${url}/${region}/referrals`,
-  );
-  lines.push('');
-  lines.push(`Data   ${shown(dataDir)}  (kept between runs; stop PeerPath and delete it to start afresh)`);
-  lines.push(`Logs   ${shown(input.logFile)}  (alerts and errors are also shown below)`);
-  lines.push('Ctrl-C stops PeerPath, DynamoDB Local included.');
-  lines.push('');
-  return lines.join('\n');
-}
 
 // --- main ----------------------------------------------------------------------------------------------------
 

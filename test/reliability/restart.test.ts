@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +23,7 @@ import {
   workerForm,
 } from '../support/reliability-flow.ts';
 import { flowApiOver } from '../support/reliability-http.ts';
-import { type RunningStart, START_SCRIPT, spawnStart } from '../support/reliability-start.ts';
+import { assertStartScript, type RunningStart, spawnStart } from '../support/reliability-start.ts';
 import { eventually } from '../support/workflow.ts';
 
 /**
@@ -114,7 +113,8 @@ async function waitingIn(store: Store, id: string, stage: Stage, notToken?: stri
 }
 
 beforeAll(async () => {
-  if (!existsSync(START_SCRIPT)) return;
+  // No script, no suite: this fails, saying what is missing, rather than skipping (spawnStart checks too).
+  assertStartScript();
   dataDir = await mkdtemp(join(tmpdir(), 'peerpath-restart-'));
   port = await freePort();
   running = await spawnStart({ dataDir, port });
@@ -127,7 +127,7 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-describe.skipIf(!existsSync(START_SCRIPT))('npm start killed with SIGKILL', () => {
+describe('npm start killed with SIGKILL', () => {
   it('restarts with every referral where it was, every wait resumed and nothing done twice', async () => {
     // Prepare: workers with room, then 100 referrals spread over every stage, each settled in its wait.
     const first = running!;

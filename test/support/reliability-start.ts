@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { commandLine, isAlive, PID_FILE_NAME, type RunRecord } from '../../local/process-lock.ts';
 import { PROJECT_ROOT } from '../../local/stack.ts';
@@ -12,6 +12,23 @@ import { PROJECT_ROOT } from '../../local/stack.ts';
  */
 
 export const START_SCRIPT = join(PROJECT_ROOT, 'scripts', 'start.ts');
+
+/**
+ * Throws, saying what is missing, unless `npm start` runs `START_SCRIPT`: a suite that needs it fails rather
+ * than being skipped when the script moves.
+ */
+export function assertStartScript(): void {
+  if (!existsSync(START_SCRIPT)) {
+    throw new Error(`npm start's script ${START_SCRIPT} is missing: point START_SCRIPT at where it moved`);
+  }
+  const { scripts } = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+    scripts?: Record<string, string>;
+  };
+  const start = scripts?.start ?? '';
+  if (!start.includes(relative(PROJECT_ROOT, START_SCRIPT))) {
+    throw new Error(`package.json's start script ("${start}") does not run ${START_SCRIPT}`);
+  }
+}
 
 export interface RunningStart {
   child: ChildProcess;
@@ -59,6 +76,7 @@ export async function spawnStart(options: {
   port: number;
   timeoutMs?: number;
 }): Promise<RunningStart> {
+  assertStartScript();
   const url = `http://127.0.0.1:${options.port}`;
   const started = performance.now();
   const child = spawn('npm', ['start', '--silent', '--', '--data-dir', options.dataDir], {

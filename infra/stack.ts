@@ -96,6 +96,7 @@ export class PeerPathStack extends Stack {
   readonly webDeployments: s3deploy.BucketDeployment[];
   /** Which element holds each logical id: two must never share one. */
   private readonly logicalIdOwners = new Map<string, CfnElement>();
+  private readonly logicalIdOf = new WeakMap<CfnElement, string>();
 
   constructor(scope: Construct, id: string, props: PeerPathStackProps) {
     super(scope, id, {
@@ -191,12 +192,16 @@ export class PeerPathStack extends Stack {
    * code is grouped; two resources that would share one fail the synth instead of overwriting each other.
    */
   protected override allocateLogicalId(element: CfnElement): string {
+    // Asked for at every resolution of a reference; a construct's path never changes once created.
+    const known = this.logicalIdOf.get(element);
+    if (known) return known;
     const id = logicalIdOf(element);
     const owner = this.logicalIdOwners.get(id);
     if (owner && owner !== element) {
       throw new Error(`${element.node.path} and ${owner.node.path} would share the logical id ${id}`);
     }
     this.logicalIdOwners.set(id, element);
+    this.logicalIdOf.set(element, id);
     return id;
   }
 }

@@ -2,9 +2,14 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { App, CfnResource } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROGRAM_REGIONS } from '#domain/roles.ts';
 import { createPeerPathApp } from '../../infra/constructs/peerpath-app.ts';
+import { StackPart } from '../../infra/constructs/stack-part.ts';
+import { regionConfig, stackIdFor } from '../../infra/regions.ts';
+import { PeerPathStack, stackPropsFor } from '../../infra/stack.ts';
 import { type LogicalIds, STATEFUL_TYPES, statefulLogicalIds } from './logical-ids.ts';
 
 /**
@@ -88,6 +93,19 @@ describe('the logical ids of the stateful resources', () => {
     }
     expect(fresh).toEqual(committed);
   });
+});
+
+describe('the parts of a stack (infra/constructs/)', () => {
+  it('never let two resources share a logical id: the synth fails instead of one replacing the other', () => {
+    const config = regionConfig('vancouver', {});
+    const app = new App({ outdir: join(outdir, 'clash'), context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new PeerPathStack(app, stackIdFor(config.region), stackPropsFor(config));
+    // `Other/Table/Resource` leaves out its part as `Data/Table/Resource` does: the table's logical id.
+    const clash = new Construct(new StackPart(stack, 'Other'), 'Table');
+    new CfnResource(clash, 'Resource', { type: 'AWS::SQS::Queue' });
+
+    expect(() => app.synth()).toThrow(/would share the logical id TableCD117FA1/);
+  }, 60_000);
 });
 
 describe.each(STACKS)('%s: what cdk-nag does not check', (stackName) => {

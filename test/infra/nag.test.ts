@@ -9,6 +9,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPeerPathApp } from '../../infra/constructs/peerpath-app.ts';
+import { PROJECT_ROOT } from '../../infra/constructs/peerpath-function.ts';
 import {
   acknowledgeNagFindings,
   addNagChecks,
@@ -22,7 +24,10 @@ import { PeerPathStack, stackPropsFor } from '../../infra/stack.ts';
 /** The nag gate itself: it must fail on a rule broken, and every acknowledgement must be one that is needed. */
 
 type Report = {
-  pluginReports: { pluginName: string; violations: { ruleName: string; severity?: string }[] }[];
+  pluginReports: {
+    pluginName: string;
+    violations: { ruleName: string; severity?: string; violatingConstructs?: { constructPath: string }[] }[];
+  }[];
 };
 
 let root: string;
@@ -110,6 +115,51 @@ describe('the cdk-nag gate', () => {
     Validations.of(role).acknowledge({ id, reason: 'test' });
     expect(findings(stack).map((f) => f.rule)).not.toContain(id);
   });
+});
+
+describe('the app `cdk deploy` synthesizes (createPeerPathApp, as infra/app.ts calls it)', () => {
+  it('is the app cdk.json names: infra/app.ts, which builds it with createPeerPathApp()', () => {
+    const cdkJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { app: string };
+
+    expect(cdkJson.app).toMatch(/ infra\/app\.ts$/);
+    expect(readFileSync(join(PROJECT_ROOT, 'infra', 'app.ts'), 'utf8')).toMatch(/^createPeerPathApp\(\);$/m);
+  });
+
+  it('runs both packs: a bucket without SSL enforcement planted in a region stack fails the synth', () => {
+    const outdir = join(root, 'deploy-app');
+    const { app, stacks } = createPeerPathApp({
+      configs: [regionConfig('vancouver', {})],
+      appProps: { outdir, context: { 'aws:cdk:bundling-stacks': [] } },
+    });
+    const [stack] = stacks;
+    if (!stack) throw new Error('No stack');
+    new s3.Bucket(stack, 'PlantedBucket');
+
+    expect(() => app.synth()).toThrow(/AwsSolutions-S10/);
+    const report = reportOf(outdir);
+    const found = report.pluginReports.flatMap((p) =>
+      p.violations.flatMap((v) =>
+        (v.violatingConstructs ?? []).map((c) => ({
+          pack: p.pluginName,
+          rule: v.ruleName,
+          path: c.constructPath,
+        })),
+      ),
+    );
+    const planted = `${stack.stackName}/PlantedBucket/Resource`;
+
+    expect([...new Set(found.map((f) => f.pack))].sort()).toEqual([...NAG_PACKS].sort());
+    expect(found.filter((f) => f.path === planted).map((f) => f.rule)).toEqual(
+      expect.arrayContaining([
+        'AwsSolutions-S1',
+        'AwsSolutions-S10',
+        'HIPAA.Security-S3BucketLoggingEnabled',
+        'HIPAA.Security-S3BucketSSLRequestsOnly',
+      ]),
+    );
+    // Only the planted bucket: the region stack around it passes, its acknowledgements applied.
+    expect(found.filter((f) => !f.path.startsWith(`${stack.stackName}/PlantedBucket/`))).toEqual([]);
+  }, 120_000);
 });
 
 describe('the acknowledgements of a PeerPath stack (infra/nag.ts)', () => {

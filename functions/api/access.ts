@@ -1,4 +1,4 @@
-import { getReferral, getReferralDetails, type ReferralDetails } from '#data/referrals.ts';
+import { getReferral, getReferralDetails, type ReferralDetails } from '#data/referrals/reads.ts';
 import { isAssigned } from '#domain/lifecycle.ts';
 import type { Referral } from '#domain/referral.ts';
 import { Role } from '#domain/roles.ts';

@@ -1,7 +1,8 @@
 import { ROUTES, routes } from '#api/routes.ts';
 import { NotFoundError } from '#data/errors.ts';
 import { addGoals } from '#data/goals.ts';
-import { getReferral, type TransitionInput } from '#data/referrals.ts';
+import { getReferral } from '#data/referrals/reads.ts';
+import type { TransitionInput } from '#data/referrals/transition.ts';
 import type { Store } from '#data/store.ts';
 import { listAllWorkers } from '#data/workers.ts';
 import { type LifecycleEvent, Stage } from '#domain/lifecycle.ts';

@@ -2,15 +2,10 @@ import { createHash } from 'node:crypto';
 import { ROUTES, routes } from '#api/routes.ts';
 import { IdempotencyConflictError, IdempotencyKeyUsedError } from '#data/errors.ts';
 import type { IdempotencyClaim } from '#data/idempotency.ts';
-import {
-  createReferral,
-  getReferral,
-  listByReferrer,
-  listByWorker,
-  listQueue,
-  patchReferral,
-  type ReferralChanges,
-} from '#data/referrals.ts';
+import { createReferral } from '#data/referrals/create.ts';
+import { patchReferral, type ReferralChanges } from '#data/referrals/patch.ts';
+import { listQueue } from '#data/referrals/queue.ts';
+import { getReferral, listByReferrer, listByWorker } from '#data/referrals/reads.ts';
 import { FINAL_STAGES, type Stage } from '#domain/lifecycle.ts';
 import {
   applyReferralPatch,

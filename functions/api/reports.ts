@@ -1,6 +1,6 @@
 import { ROUTES, routes } from '#api/routes.ts';
 import { listGoals } from '#data/goals.ts';
-import { listReferralsClosedBetween, listReferralsCreatedBetween } from '#data/referrals.ts';
+import { listReferralsClosedBetween, listReferralsCreatedBetween } from '#data/referrals/report-index.ts';
 import { listSessionsBetween } from '#data/sessions.ts';
 import type { Store } from '#data/store.ts';
 import { listAllWorkers } from '#data/workers.ts';

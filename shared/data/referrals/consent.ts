@@ -1,11 +1,9 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Referral } from '#domain/referral.ts';
 import { queryAll } from '../common.ts';
-import { appliedIf } from '../failures.ts';
-import { IndexKeys, Keys } from '../keys.ts';
+import { IndexKeys } from '../keys.ts';
 import type { Store } from '../store.ts';
 import { INDEX } from '../table.ts';
-import { toReferral } from './item.ts';
+import { setReferralAttributesIf, toReferral } from './item.ts';
 
 /** Consent expiry (GSI3's sparse consent partition): the follow-up task's reads and its once-only mark. */
 
@@ -41,16 +39,10 @@ export async function markConsentAlerted(
   referralId: string,
   expiresOn: string,
 ): Promise<boolean> {
-  return appliedIf(() =>
-    store.doc.send(
-      new UpdateCommand({
-        TableName: store.tableName,
-        Key: Keys.referral(referralId),
-        UpdateExpression: 'SET consentAlertedFor = :expiresOn',
-        ConditionExpression:
-          'attribute_exists(pk) AND consentExpiresOn = :expiresOn AND (attribute_not_exists(consentAlertedFor) OR consentAlertedFor <> :expiresOn)',
-        ExpressionAttributeValues: { ':expiresOn': expiresOn },
-      }),
-    ),
-  );
+  return setReferralAttributesIf(store, referralId, {
+    update: 'SET consentAlertedFor = :expiresOn',
+    condition:
+      'attribute_exists(pk) AND consentExpiresOn = :expiresOn AND (attribute_not_exists(consentAlertedFor) OR consentAlertedFor <> :expiresOn)',
+    values: { ':expiresOn': expiresOn },
+  });
 }

@@ -1,7 +1,9 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isOpen } from '#domain/lifecycle.ts';
 import type { Referral } from '#domain/referral.ts';
 import { getItem, iso, withoutInternals } from '../common.ts';
 import { NotFoundError } from '../errors.ts';
+import { appliedIf } from '../failures.ts';
 import { IndexKeys, type ItemKey, ItemType, Keys } from '../keys.ts';
 import type { Store } from '../store.ts';
 import { cond, type TxItem, tx } from '../tx.ts';
@@ -94,5 +96,38 @@ export function pointerRemove(store: Store, key: ItemKey, referralId: string): T
       increment: { version: 1 },
     },
     cond.exists(),
+  );
+}
+
+/** A conditional write of attributes outside the version (see `setReferralAttributesIf`). */
+export interface AttributeWrite {
+  /** The `SET …` expression. */
+  update: string;
+  condition: string;
+  names?: Record<string, string>;
+  values: Record<string, unknown>;
+}
+
+/**
+ * Sets attributes the state machine and the follow-up tasks keep on the referral item, conditionally and
+ * with no version bump (they never make a person's edit fail). False when the condition fails (or the
+ * referral is missing).
+ */
+export function setReferralAttributesIf(
+  store: Store,
+  referralId: string,
+  write: AttributeWrite,
+): Promise<boolean> {
+  return appliedIf(() =>
+    store.doc.send(
+      new UpdateCommand({
+        TableName: store.tableName,
+        Key: Keys.referral(referralId),
+        UpdateExpression: write.update,
+        ConditionExpression: write.condition,
+        ...(write.names ? { ExpressionAttributeNames: write.names } : {}),
+        ExpressionAttributeValues: write.values,
+      }),
+    ),
   );
 }

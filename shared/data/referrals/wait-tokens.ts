@@ -1,9 +1,10 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Stage } from '#domain/lifecycle.ts';
 import { NotFoundError } from '../errors.ts';
-import { appliedIf, conditionFailedItem, isConditionalCheckFailed, storeCall } from '../failures.ts';
+import { conditionFailedItem, isConditionalCheckFailed, storeCall } from '../failures.ts';
 import { Keys } from '../keys.ts';
 import type { Store } from '../store.ts';
+import { setReferralAttributesIf } from './item.ts';
 
 /** The state machine's attributes on a referral (no version bump: they never make a person's edit fail). */
 
@@ -17,18 +18,12 @@ export async function storeWaitToken(
   stage: Stage,
   token: string,
 ): Promise<boolean> {
-  return appliedIf(() =>
-    store.doc.send(
-      new UpdateCommand({
-        TableName: store.tableName,
-        Key: Keys.referral(referralId),
-        UpdateExpression: 'SET waitToken = :token, waitStage = :stage',
-        ConditionExpression: 'attribute_exists(pk) AND #stage = :stage',
-        ExpressionAttributeNames: { '#stage': 'stage' },
-        ExpressionAttributeValues: { ':token': token, ':stage': stage },
-      }),
-    ),
-  );
+  return setReferralAttributesIf(store, referralId, {
+    update: 'SET waitToken = :token, waitStage = :stage',
+    condition: 'attribute_exists(pk) AND #stage = :stage',
+    names: { '#stage': 'stage' },
+    values: { ':token': token, ':stage': stage },
+  });
 }
 
 /**

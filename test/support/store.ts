@@ -145,7 +145,9 @@ export async function seedReferral(
     extra: Partial<TransitionInput> = {},
     actor: Actor = actors.coordinator,
   ) => {
-    referral = (await transition(store, { referralId: referral.id, event, actor, ...extra })).referral;
+    referral = (
+      await transition(store, { referralId: referral.id, event, actor, ...extra } as TransitionInput)
+    ).referral;
   };
   if (target === Stage.REFERRED) return referral;
   if (target === Stage.DECLINED) {

@@ -182,10 +182,13 @@ export async function makeWorkflowHarness(
     },
     async move(referralId, event, extra = {}) {
       const referral = await getReferral(store, referralId);
-      return applyTransition(
-        { store, workflow: harness.runner },
-        { referralId, event, actor: actorFor(event, referral), ...defaultsFor(event), ...extra },
-      );
+      return applyTransition({ store, workflow: harness.runner }, {
+        referralId,
+        event,
+        actor: actorFor(event, referral),
+        ...defaultsFor(event),
+        ...extra,
+      } as TransitionInput);
     },
     waitingIn(referralId, stage) {
       if (!waitFor(stage)) throw new Error(`${stage} has no wait`);

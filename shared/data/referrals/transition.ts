@@ -1,13 +1,7 @@
-import { DomainValidationError } from '#domain/errors.ts';
-import { findTransition, isOpen, type LifecycleEvent, nextStage, type Stage } from '#domain/lifecycle.ts';
+import type { Stage } from '#domain/lifecycle.ts';
 import type { Referral } from '#domain/referral.ts';
-import {
-  CLOSURE_REASONS,
-  type ClosureReason,
-  DECLINE_REASONS,
-  type DeclineReason,
-} from '#domain/vocabulary.ts';
-import type { Goal, GoalInput } from '#domain/work.ts';
+import { planTransition, type TransitionCommand } from '#domain/transition-plan.ts';
+import type { Goal } from '#domain/work.ts';
 import { iso, programMonth } from '../common.ts';
 import {
   CapacityExceededError,
@@ -34,22 +28,13 @@ import {
 import { getWorker } from '../workers.ts';
 import { pointerRemove, readReferralItem, toReferral } from './item.ts';
 
-export interface TransitionInput {
+/**
+ * A transition as the data layer takes it: the event with what it carries (a union keyed by `event`, see
+ * `TransitionCommand`), who sends it, and the caller's checks.
+ */
+export type TransitionInput = TransitionCommand & {
   referralId: string;
-  event: LifecycleEvent;
   actor: Actor;
-  /** match, reassign: the worker taking the client. */
-  workerId?: string;
-  /**
-   * close: a ClosureReason; decline: a DeclineReason; withdraw: the clinician's reason (free text, kept as
-   * the closure summary, reason code WITHDRAWN); hold: why (free text, kept as `holdReason`); reassign: why
-   * (free text, kept on the new assignment); resume: optional.
-   */
-  reason?: string;
-  /** close, decline: the summary the referrer reads. withdraw: alternative to `reason`. */
-  summary?: string;
-  /** setGoals: the client's goals (each starts at the baseline rating −1). */
-  goals?: readonly GoalInput[];
   /** The version the caller saw (an API edit); a different one → ConcurrentUpdateError. */
   expectedVersion?: number;
   /**
@@ -57,7 +42,7 @@ export interface TransitionInput {
    * 404). The check and the conditional write then see the same version, at no extra read.
    */
   authorize?: (referral: Referral) => void;
-}
+};
 
 export interface TransitionResult {
   /** The referral after the transition. */
@@ -74,15 +59,6 @@ export interface TransitionResult {
   goals?: Goal[];
 }
 
-function invalid(path: string, message: string): DomainValidationError {
-  return new DomainValidationError(`Invalid ${path}`, [{ path, message }]);
-}
-
-function requireText(value: string | undefined, path: string): string {
-  if (value === undefined || value.trim() === '') throw invalid(path, 'Required');
-  return value;
-}
-
 interface Labelled {
   label:
     | 'referral'
@@ -97,14 +73,15 @@ interface Labelled {
 }
 
 /**
- * Moves a referral along the lifecycle: `nextStage(from, event, role)` (IllegalTransitionError if not
- * allowed), then ONE transaction: the referral update conditioned on version, stage and the wait token it
- * read; the audit event; and the side items of the transition (assignment and caseload counter on match,
- * reassign, release; goals on setGoals; the duplicate pointer on close). Lost races: a changed version or
- * stage → ConcurrentUpdateError; only the wait token changed (the state machine stored one) → retried.
+ * Moves a referral along the lifecycle: the domain's `planTransition` decides (IllegalTransitionError if not
+ * allowed, DomainValidationError for a missing reason or summary), then ONE transaction: the referral
+ * update conditioned on version, stage and the wait token it read; the audit event; and the side items of
+ * the plan (assignment and caseload counter on match, reassign, release; goals on setGoals; the duplicate
+ * pointer on leaving the open stages). Lost races: a changed version or stage → ConcurrentUpdateError; only
+ * the wait token changed (the state machine stored one) → retried.
  */
 export async function transition(store: Store, input: TransitionInput): Promise<TransitionResult> {
-  const { referralId, event, actor } = input;
+  const { referralId, actor } = input;
   let firstSeenVersion = input.expectedVersion;
   return withRetries('Referral', referralId, async () => {
     const item = await readReferralItem(store, referralId);
@@ -116,128 +93,40 @@ export async function transition(store: Store, input: TransitionInput): Promise<
       throw new ConcurrentUpdateError('Referral', referralId);
     }
     firstSeenVersion = before.version;
-    const from = before.stage;
-    const to = nextStage(from, event, actor.role);
-    const row = findTransition(from, event);
     const now = iso(store.now());
-    const set: Record<string, unknown> = { stage: to, updatedAt: now };
-    const remove: string[] = ['waitToken', 'waitStage'];
+    const plan = planTransition(before, input, actor, now);
+    const set: Record<string, unknown> = { ...plan.set };
+    const remove = [...plan.remove];
     const labelled: Labelled[] = [];
     const eventFields: Parameters<typeof auditEventItem>[2] = {
       referralId,
       kind: 'TRANSITIONED',
-      event,
-      from,
-      to,
+      ...plan.audit,
     };
-    let goals: Goal[] | undefined;
 
-    if (to !== from) set.stageEnteredAt = now;
-
-    // --- the worker's slot ------------------------------------------------------------------------------
-    if (row?.assignment === 'take' || row?.assignment === 'move') {
-      const workerId = requireText(input.workerId, 'workerId');
-      if (row.assignment === 'move' && workerId === before.workerId) {
-        throw invalid('workerId', 'The client is already assigned to this worker');
-      }
+    if (plan.take) {
+      const { workerId } = plan.take;
       const worker = await getWorker(store, workerId);
       if (!worker.active) throw new WorkerUnavailableError(workerId);
       if (worker.activeCaseload >= worker.maxCaseload) throw new CapacityExceededError(workerId);
-      set.workerId = workerId;
       set.workerFirstName = worker.firstName;
-      if (row.assignment === 'take') set.matchedAt = now;
-      else set.reassignedAt = now;
-      eventFields.workerId = workerId;
-      labelled.push(
-        {
-          label: 'newAssignment',
-          item: tx.put(
-            store,
-            {
-              ...Keys.assignment(workerId, referralId),
-              type: ItemType.ASSIGNMENT,
-              version: 1,
-              workerId,
-              referralId,
-              assignedAt: now,
-              ...(row.assignment === 'move' && input.reason ? { reason: input.reason } : {}),
-            },
-            cond.notExists(),
-          ),
-        },
-        {
-          label: 'newWorker',
-          item: tx.update(
-            store,
-            Keys.worker(workerId),
-            { increment: { activeCaseload: 1 }, set: { caseloadUpdatedAt: now } },
-            cond.and(
-              cond.exists(),
-              cond.equals('active', true),
-              cond.raw('#activeCaseload < #maxCaseload', {
-                '#activeCaseload': 'activeCaseload',
-                '#maxCaseload': 'maxCaseload',
-              }),
-            ),
-          ),
-        },
-      );
+      labelled.push(...takeSlot(store, plan.take, referralId, now));
     }
-    if ((row?.assignment === 'move' || row?.assignment === 'release') && before.workerId) {
-      eventFields.previousWorkerId = before.workerId;
-      labelled.push(...releaseSlot(store, before.workerId, referralId, now));
+    if (plan.release) labelled.push(...releaseSlot(store, plan.release.workerId, referralId, now));
+
+    let goals: Goal[] | undefined;
+    if (plan.goals) {
+      const created = newGoalItems(store, referralId, plan.goals);
+      goals = created.goals;
+      eventFields.goalIds = goals.map((g) => g.id);
+      for (const goalItem of created.items) {
+        labelled.push({ label: 'goal', item: tx.put(store, goalItem, cond.notExists()) });
+      }
     }
 
-    // --- event-specific fields ----------------------------------------------------------------------------
-    switch (event) {
-      case 'close': {
-        const reason = input.reason as ClosureReason | undefined;
-        if (!reason || !CLOSURE_REASONS.includes(reason)) throw invalid('reason', 'Must be a closure reason');
-        set.closure = { reason, summary: requireText(input.summary, 'summary'), closedBy: actor.sub };
-        eventFields.reasonCode = reason;
-        break;
-      }
-      case 'withdraw': {
-        const summary = requireText(input.summary ?? input.reason, 'reason');
-        set.closure = { reason: 'WITHDRAWN' satisfies ClosureReason, summary, closedBy: actor.sub };
-        eventFields.reasonCode = 'WITHDRAWN';
-        break;
-      }
-      case 'decline': {
-        const reason = input.reason as DeclineReason | undefined;
-        if (!reason || !DECLINE_REASONS.includes(reason)) throw invalid('reason', 'Must be a decline reason');
-        set.declinedReason = {
-          reason,
-          summary: requireText(input.summary, 'summary'),
-          declinedBy: actor.sub,
-        };
-        eventFields.reasonCode = reason;
-        break;
-      }
-      case 'hold':
-        set.holdReason = requireText(input.reason, 'reason');
-        break;
-      case 'resume':
-        set.resumedAt = now;
-        remove.push('holdReason');
-        break;
-      case 'setGoals': {
-        const created = newGoalItems(store, referralId, input.goals ?? []);
-        goals = created.goals;
-        eventFields.goalIds = goals.map((g) => g.id);
-        for (const goalItem of created.items) {
-          labelled.push({ label: 'goal', item: tx.put(store, goalItem, cond.notExists()) });
-        }
-        break;
-      }
-      default:
-        break;
-    }
-
-    // --- leaving the open stages ---------------------------------------------------------------------------
     let eventIndex: { gsi3pk: string; gsi3sk: string } | undefined;
-    if (isOpen(from) && !isOpen(to)) {
-      set.closedAt = now;
+    if (plan.leavesOpen) {
+      // Out of the consent-expiry index, out of the client's open referrals, into the closures' month.
       remove.push('gsi3pk', 'gsi3sk');
       const clientKey = item.clientKey as string | undefined;
       if (clientKey) {
@@ -251,13 +140,13 @@ export async function transition(store: Store, input: TransitionInput): Promise<
         gsi3sk: IndexKeys.reportSort(now, referralId),
       };
     }
-    set.gsi1pk = IndexKeys.queue(store.region, to);
+    set.gsi1pk = IndexKeys.queue(store.region, plan.to);
 
     const spec: UpdateSpec = { set, remove, increment: { version: 1 } };
     const referralCondition = cond.and(
       cond.exists(),
       cond.versionIs(before.version),
-      cond.stageIs(from),
+      cond.stageIs(plan.from),
       before.waitToken === undefined
         ? cond.absent('waitToken')
         : cond.equals('waitToken', before.waitToken, 'seenToken'),
@@ -280,8 +169,59 @@ export async function transition(store: Store, input: TransitionInput): Promise<
         ...(goals ? { goals } : {}),
       };
     }
-    return explainTransitionFailure(referralId, before, input.workerId, all, outcome.reasons, outcome.error);
+    return explainTransitionFailure(
+      referralId,
+      before,
+      plan.take?.workerId,
+      all,
+      outcome.reasons,
+      outcome.error,
+    );
   });
+}
+
+/** The new assignment and the worker's caseload + 1, conditioned on the worker being active and below max. */
+function takeSlot(
+  store: Store,
+  take: { workerId: string; reason?: string },
+  referralId: string,
+  now: string,
+): Labelled[] {
+  const { workerId } = take;
+  return [
+    {
+      label: 'newAssignment',
+      item: tx.put(
+        store,
+        {
+          ...Keys.assignment(workerId, referralId),
+          type: ItemType.ASSIGNMENT,
+          version: 1,
+          workerId,
+          referralId,
+          assignedAt: now,
+          ...(take.reason ? { reason: take.reason } : {}),
+        },
+        cond.notExists(),
+      ),
+    },
+    {
+      label: 'newWorker',
+      item: tx.update(
+        store,
+        Keys.worker(workerId),
+        { increment: { activeCaseload: 1 }, set: { caseloadUpdatedAt: now } },
+        cond.and(
+          cond.exists(),
+          cond.equals('active', true),
+          cond.raw('#activeCaseload < #maxCaseload', {
+            '#activeCaseload': 'activeCaseload',
+            '#maxCaseload': 'maxCaseload',
+          }),
+        ),
+      ),
+    },
+  ];
 }
 
 function releaseSlot(store: Store, workerId: string, referralId: string, now: string): Labelled[] {

@@ -59,7 +59,7 @@ async function step(
   actor: Actor = actors.coordinator,
 ) {
   clock = at;
-  return transition(store, { referralId, event, actor, ...extra });
+  return transition(store, { referralId, event, actor, ...extra } as TransitionInput);
 }
 
 async function session(

@@ -1,10 +1,10 @@
-import { tScoreForGoals } from '#domain/attainment.ts';
-import { Stage } from '#domain/lifecycle.ts';
-import type { Referral } from '#domain/referral.ts';
-import type { ProgramRegion } from '#domain/roles.ts';
-import type { ClosureReason, DeclineReason, SessionMode } from '#domain/vocabulary.ts';
-import { zoneOffsetMs } from '#domain/vocabulary.ts';
-import type { Goal, Session } from '#domain/work.ts';
+import { tScoreForGoals } from './attainment.ts';
+import { Stage } from './lifecycle.ts';
+import type { Referral } from './referral.ts';
+import type { ProgramRegion } from './roles.ts';
+import type { ClosureReason, DeclineReason, SessionMode } from './vocabulary.ts';
+import { zoneOffsetMs } from './vocabulary.ts';
+import type { Goal, Session } from './work.ts';
 
 /**
  * The summary report as pure computation over records the handler read with Queries

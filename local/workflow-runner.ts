@@ -2,7 +2,7 @@ import './polyfill.ts';
 import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { EventPublisher, Notifier, StartOptions, WorkflowGateway } from '#app/ports.ts';
 import { checkExecutionName, type ExecutionInput, executionInput } from '#app/workflow-gateway.ts';
-import { getReferral } from '#data/referrals.ts';
+import { getReferral } from '#data/referrals/reads.ts';
 import type { Store } from '#data/store.ts';
 import { type Stage, waitFor } from '#domain/lifecycle.ts';
 import type { ProgramRegion } from '#domain/roles.ts';

@@ -1,6 +1,6 @@
 import { newId } from '#data/common.ts';
 import { IndexKeys } from '#data/keys.ts';
-import { newReferralItems } from '#data/referrals.ts';
+import { newReferralItems } from '#data/referrals/create.ts';
 import type { Store } from '#data/store.ts';
 import { OPEN_STAGES, Stage } from '#domain/lifecycle.ts';
 import { ReferralInputSchema } from '#domain/referral.ts';

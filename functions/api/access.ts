@@ -1,5 +1,5 @@
 import { NotFoundError } from '#app/errors.ts';
-import { getReferral, getReferralDetails, type ReferralDetails } from '#data/referrals.ts';
+import { getReferral, getReferralDetails, type ReferralDetails } from '#data/referrals/reads.ts';
 import { isAssigned } from '#domain/lifecycle.ts';
 import type { Referral } from '#domain/referral.ts';
 import { Role } from '#domain/roles.ts';

@@ -1,13 +1,14 @@
 import { ROUTES, routes } from '#api/routes.ts';
 import { NotFoundError } from '#app/errors.ts';
 import { addGoals } from '#data/goals.ts';
-import { getReferral, type TransitionInput } from '#data/referrals.ts';
+import { getReferral } from '#data/referrals/reads.ts';
 import type { Store } from '#data/store.ts';
 import { listAllWorkers } from '#data/workers.ts';
 import { ValidationError } from '#domain/errors.ts';
-import { type LifecycleEvent, Stage } from '#domain/lifecycle.ts';
+import { Stage } from '#domain/lifecycle.ts';
 import { rankCandidates } from '#domain/matching.ts';
 import type { Referral } from '#domain/referral.ts';
+import type { TransitionCommand } from '#domain/transition-plan.ts';
 import type { Goal, Session } from '#domain/work.ts';
 import type { Caller } from '#http/auth.ts';
 import { type ApiResult, apiHandler, json, logAccess, routeDispatcher } from '#http/middleware.ts';
@@ -23,21 +24,17 @@ import { referralView } from './views.ts';
  * GetItem on match and reassign). Stage and role rules are the lifecycle table's (409 otherwise).
  */
 
-type Fields = Omit<TransitionInput, 'referralId' | 'event' | 'actor' | 'authorize'>;
-
 async function move(
   caller: Caller,
   route: { id: string },
   referralId: string,
-  event: LifecycleEvent,
-  fields: Fields = {},
+  command: TransitionCommand,
   extras: { goals?: readonly Goal[]; sessions?: readonly Session[]; accessLogged?: boolean } = {},
 ): Promise<ApiResult> {
   const applied = await applyTransition(depsFor(caller), {
     referralId,
-    event,
+    ...command,
     actor: { sub: caller.sub, role: caller.role },
-    ...fields,
     authorize: (referral) => {
       if (!canSee(caller, referral)) throw new NotFoundError();
     },
@@ -81,11 +78,15 @@ async function previousWorkerOf(store: Store, referral: Referral): Promise<strin
 }
 
 export const accept = apiHandler(routes.acceptReferral, async ({ caller, params }) =>
-  move(caller, routes.acceptReferral, params.id, 'accept'),
+  move(caller, routes.acceptReferral, params.id, { event: 'accept' }),
 );
 
 export const decline = apiHandler(routes.declineReferral, async ({ caller, params, body }) =>
-  move(caller, routes.declineReferral, params.id, 'decline', { reason: body.reason, summary: body.summary }),
+  move(caller, routes.declineReferral, params.id, {
+    event: 'decline',
+    reason: body.reason,
+    summary: body.summary,
+  }),
 );
 
 export const candidates = apiHandler(routes.referralCandidates, async ({ caller, params }) => {
@@ -107,12 +108,15 @@ export const candidates = apiHandler(routes.referralCandidates, async ({ caller,
 });
 
 export const match = apiHandler(routes.matchReferral, async ({ caller, params, body }) =>
-  withWorker(() => move(caller, routes.matchReferral, params.id, 'match', { workerId: body.workerId })),
+  withWorker(() =>
+    move(caller, routes.matchReferral, params.id, { event: 'match', workerId: body.workerId }),
+  ),
 );
 
 export const reassign = apiHandler(routes.reassignReferral, async ({ caller, params, body }) =>
   withWorker(() =>
-    move(caller, routes.reassignReferral, params.id, 'reassign', {
+    move(caller, routes.reassignReferral, params.id, {
+      event: 'reassign',
       workerId: body.workerId,
       reason: body.reason,
     }),
@@ -132,8 +136,7 @@ export const setGoals = apiHandler(routes.setGoals, async ({ caller, params, bod
       caller,
       route,
       params.id,
-      'setGoals',
-      { goals: body.goals },
+      { event: 'setGoals', goals: body.goals },
       { goals, sessions, accessLogged: true },
     );
   }
@@ -146,23 +149,30 @@ export const setGoals = apiHandler(routes.setGoals, async ({ caller, params, bod
 });
 
 export const hold = apiHandler(routes.holdReferral, async ({ caller, params, body }) =>
-  move(caller, routes.holdReferral, params.id, 'hold', { reason: body.reason }),
+  move(caller, routes.holdReferral, params.id, { event: 'hold', reason: body.reason }),
 );
 
 export const resume = apiHandler(routes.resumeReferral, async ({ caller, params, body }) =>
-  move(caller, routes.resumeReferral, params.id, 'resume', body.reason ? { reason: body.reason } : {}),
+  move(caller, routes.resumeReferral, params.id, {
+    event: 'resume',
+    ...(body.reason ? { reason: body.reason } : {}),
+  }),
 );
 
 export const goalsAchieved = apiHandler(routes.goalsAchieved, async ({ caller, params }) =>
-  move(caller, routes.goalsAchieved, params.id, 'goalsAchieved'),
+  move(caller, routes.goalsAchieved, params.id, { event: 'goalsAchieved' }),
 );
 
 export const close = apiHandler(routes.closeReferral, async ({ caller, params, body }) =>
-  move(caller, routes.closeReferral, params.id, 'close', { reason: body.reason, summary: body.summary }),
+  move(caller, routes.closeReferral, params.id, {
+    event: 'close',
+    reason: body.reason,
+    summary: body.summary,
+  }),
 );
 
 export const withdraw = apiHandler(routes.withdrawReferral, async ({ caller, params, body }) =>
-  move(caller, routes.withdrawReferral, params.id, 'withdraw', { reason: body.reason }),
+  move(caller, routes.withdrawReferral, params.id, { event: 'withdraw', reason: body.reason }),
 );
 
 export const dispatch = routeDispatcher(ROUTES, 'functions/api/lifecycle.ts', {

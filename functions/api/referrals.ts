@@ -3,15 +3,10 @@ import { ROUTES, routes } from '#api/routes.ts';
 import { IdempotencyConflictError, NotFoundError } from '#app/errors.ts';
 import { IdempotencyKeyUsedError } from '#data/errors.ts';
 import type { IdempotencyClaim } from '#data/idempotency.ts';
-import {
-  createReferral,
-  getReferral,
-  listByReferrer,
-  listByWorker,
-  listQueue,
-  patchReferral,
-  type ReferralChanges,
-} from '#data/referrals.ts';
+import { createReferral } from '#data/referrals/create.ts';
+import { patchReferral, type ReferralChanges } from '#data/referrals/patch.ts';
+import { listQueue } from '#data/referrals/queue.ts';
+import { getReferral, listByReferrer, listByWorker } from '#data/referrals/reads.ts';
 import { ValidationError } from '#domain/errors.ts';
 import { FINAL_STAGES, type Stage } from '#domain/lifecycle.ts';
 import {

@@ -1,21 +1,20 @@
 import { ROUTES, routes } from '#api/routes.ts';
 import { listGoals } from '#data/goals.ts';
-import { listReferralsClosedBetween, listReferralsCreatedBetween } from '#data/referrals.ts';
+import { listReferralsClosedBetween, listReferralsCreatedBetween } from '#data/referrals/report-index.ts';
 import { listSessionsBetween } from '#data/sessions.ts';
 import type { Store } from '#data/store.ts';
 import { listAllWorkers } from '#data/workers.ts';
-import { Stage } from '#domain/lifecycle.ts';
 import type { Referral } from '#domain/referral.ts';
+import { programDayRange, referralsWithGoals, summarize } from '#domain/reports.ts';
 import type { Goal } from '#domain/work.ts';
 import { apiHandler, json, routeDispatcher } from '#http/middleware.ts';
 import { depsFor } from './access.ts';
-import { programDayRange, summarize } from './reports-summary.ts';
 
 /**
  * `GET /reports/summary?from=&to=` (local dates, inclusive; the schema bounds the range). Every read is a
  * Query on a month partition or a key lookup (created / closed audit events per month, the referrals they
  * name, the region's sessions per month, each closed referral's goals, the roster): never a Scan.
- * The numbers themselves are computed in reports-summary.ts.
+ * The numbers themselves are computed in shared/domain/reports.ts.
  */
 
 /** Goal queries run a few at a time: a year's closures must not fire hundreds of queries at once. */
@@ -42,11 +41,7 @@ export const summary = apiHandler(routes.reportSummary, async ({ caller, query }
     listSessionsBetween(store, { from: query.from, to: query.to }),
   ]);
   const [goalsByReferral, workers] = await Promise.all([
-    // Goals are set after a match: a referral closed before one has none to read.
-    goalsOf(
-      store,
-      closed.filter((r) => r.stage === Stage.CLOSED && r.matchedAt !== undefined),
-    ),
+    goalsOf(store, referralsWithGoals(closed)),
     sessions.length > 0 ? listAllWorkers(store) : Promise.resolve([]),
   ]);
   return json(

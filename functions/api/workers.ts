@@ -2,7 +2,7 @@ import { ROUTES, routes } from '#api/routes.ts';
 import { NotFoundError, UserExistsError } from '#app/errors.ts';
 import type { UserDirectory } from '#app/ports.ts';
 import { programMonth } from '#data/common.ts';
-import { listByWorker } from '#data/referrals.ts';
+import { listByWorker } from '#data/referrals/reads.ts';
 import { minutesByWorkerMonth } from '#data/sessions.ts';
 import type { Store } from '#data/store.ts';
 import { createWorker, getWorker, listWorkers, patchWorker } from '#data/workers.ts';

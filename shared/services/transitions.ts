@@ -1,5 +1,6 @@
 import type { WorkflowGateway } from '#app/ports.ts';
-import { recordExecution, type TransitionInput, type TransitionResult, transition } from '#data/referrals.ts';
+import { type TransitionInput, type TransitionResult, transition } from '#data/referrals/transition.ts';
+import { recordExecution } from '#data/referrals/wait-tokens.ts';
 import type { Store } from '#data/store.ts';
 import type { Referral } from '#domain/referral.ts';
 import { completionFor } from '#domain/workflow-contract.ts';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryAll } from '#data/common.ts';
 import { Keys, SK } from '#data/keys.ts';
-import { listByReferrer } from '#data/referrals.ts';
+import { listByReferrer } from '#data/referrals/reads.ts';
 import { getWorker } from '#data/workers.ts';
 import { Stage } from '#domain/lifecycle.ts';
 import { Role } from '#domain/roles.ts';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '#data/client.ts';
 import { queryAll } from '#data/common.ts';
 import { Audience, Keys } from '#data/keys.ts';
-import { getReferral } from '#data/referrals.ts';
+import { getReferral } from '#data/referrals/reads.ts';
 import { createStore, type Store } from '#data/store.ts';
 import { tableNameFor } from '#data/table.ts';
 import { getWorker } from '#data/workers.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryAll } from '#data/common.ts';
 import { Keys, SK } from '#data/keys.ts';
-import { getReferralDetails, listByReferrer } from '#data/referrals.ts';
+import { getReferralDetails, listByReferrer } from '#data/referrals/reads.ts';
 import { getWorker } from '#data/workers.ts';
 import { isAssigned, isOpen, Stage } from '#domain/lifecycle.ts';
 import { Role } from '#domain/roles.ts';

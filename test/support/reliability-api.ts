@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Agent } from 'node:http';
-import { getReferral } from '#data/referrals.ts';
+import { getReferral } from '#data/referrals/reads.ts';
 import { createWorker } from '#data/workers.ts';
 import type { Stage } from '#domain/lifecycle.ts';
 import type { ProgramRegion, Role } from '#domain/roles.ts';

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { createDocumentClient, type StoreRequest } from '#data/client.ts';
 import type { Actor } from '#data/events.ts';
-import { createReferral, type TransitionInput, transition } from '#data/referrals.ts';
+import { createReferral } from '#data/referrals/create.ts';
+import { type TransitionInput, transition } from '#data/referrals/transition.ts';
 import type { Store } from '#data/store.ts';
 import { ensureTable } from '#data/table.ts';
 import { createWorker } from '#data/workers.ts';
@@ -144,7 +145,9 @@ export async function seedReferral(
     extra: Partial<TransitionInput> = {},
     actor: Actor = actors.coordinator,
   ) => {
-    referral = (await transition(store, { referralId: referral.id, event, actor, ...extra })).referral;
+    referral = (
+      await transition(store, { referralId: referral.id, event, actor, ...extra } as TransitionInput)
+    ).referral;
   };
   if (target === Stage.REFERRED) return referral;
   if (target === Stage.DECLINED) {

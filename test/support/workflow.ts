@@ -2,7 +2,9 @@ import type { Alert } from '#data/alerts.ts';
 import { listAlerts } from '#data/alerts.ts';
 import type { Actor } from '#data/events.ts';
 import { Audience } from '#data/keys.ts';
-import { createReferral, getReferral, type TransitionInput } from '#data/referrals.ts';
+import { createReferral } from '#data/referrals/create.ts';
+import { getReferral } from '#data/referrals/reads.ts';
+import type { TransitionInput } from '#data/referrals/transition.ts';
 import { type AlertKind, type LifecycleEvent, Stage, waitFor } from '#domain/lifecycle.ts';
 import type { Referral, ReferralInput } from '#domain/referral.ts';
 import { type ProgramRegion, Role } from '#domain/roles.ts';
@@ -180,10 +182,13 @@ export async function makeWorkflowHarness(
     },
     async move(referralId, event, extra = {}) {
       const referral = await getReferral(store, referralId);
-      return applyTransition(
-        { store, workflow: harness.runner },
-        { referralId, event, actor: actorFor(event, referral), ...defaultsFor(event), ...extra },
-      );
+      return applyTransition({ store, workflow: harness.runner }, {
+        referralId,
+        event,
+        actor: actorFor(event, referral),
+        ...defaultsFor(event),
+        ...extra,
+      } as TransitionInput);
     },
     waitingIn(referralId, stage) {
       if (!waitFor(stage)) throw new Error(`${stage} has no wait`);

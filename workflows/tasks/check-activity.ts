@@ -1,5 +1,5 @@
 import { type AuditEvent, listEvents } from '#data/events.ts';
-import { getReferral } from '#data/referrals.ts';
+import { getReferral } from '#data/referrals/reads.ts';
 import type { Stage } from '#domain/lifecycle.ts';
 import { zoneOffsetMs } from '#domain/vocabulary.ts';
 import type { CheckActivityInput, CheckActivityOutput } from '#domain/workflow-contract.ts';

@@ -1,6 +1,6 @@
 import { addSeconds } from '#data/common.ts';
 import { listOverdueDebriefs, markDebriefAlerted } from '#data/debriefs.ts';
-import { listConsentExpiring, markConsentAlerted } from '#data/referrals.ts';
+import { listConsentExpiring, markConsentAlerted } from '#data/referrals/consent.ts';
 import { todayInProgramZone } from '#domain/vocabulary.ts';
 import { COORDINATORS, deterministicAlertId, raiseAlert } from '#services/alerts.ts';
 import { cloudDeps, type TaskDeps } from './deps.ts';

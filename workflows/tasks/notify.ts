@@ -1,5 +1,5 @@
 import { listEvents } from '#data/events.ts';
-import { getReferral } from '#data/referrals.ts';
+import { getReferral } from '#data/referrals/reads.ts';
 import { ALERT_KINDS, type AlertKind, isAssigned, type LifecycleEvent, Stage } from '#domain/lifecycle.ts';
 import type { Referral } from '#domain/referral.ts';
 import type { ClosedCause, NotifyInput, NotifyOutput } from '#domain/workflow-contract.ts';

@@ -1,5 +1,6 @@
 import type { WorkflowGateway } from '#app/ports.ts';
-import { getReferral, listOpenReferrals, recordExecution } from '#data/referrals.ts';
+import { getReferral, listOpenReferrals } from '#data/referrals/reads.ts';
+import { recordExecution } from '#data/referrals/wait-tokens.ts';
 import type { Store } from '#data/store.ts';
 import { WAITS, waitFor } from '#domain/lifecycle.ts';
 import type { Referral } from '#domain/referral.ts';

@@ -1,5 +1,6 @@
 import { listEvents } from '#data/events.ts';
-import { getReferral, storeWaitToken } from '#data/referrals.ts';
+import { getReferral } from '#data/referrals/reads.ts';
+import { storeWaitToken } from '#data/referrals/wait-tokens.ts';
 import type { LifecycleEvent, Stage } from '#domain/lifecycle.ts';
 import type { Referral } from '#domain/referral.ts';
 import { completionFor, inferEvent, type WaitForPersonInput } from '#domain/workflow-contract.ts';

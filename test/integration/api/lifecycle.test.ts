@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAlerts } from '#data/alerts.ts';
 import { Audience } from '#data/keys.ts';
-import { getReferral } from '#data/referrals.ts';
+import { getReferral } from '#data/referrals/reads.ts';
 import { getWorker } from '#data/workers.ts';
 import { Stage, waitFor } from '#domain/lifecycle.ts';
 import type { Referral } from '#domain/referral.ts';

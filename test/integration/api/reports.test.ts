@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '#data/events.ts';
 import { rateGoal } from '#data/goals.ts';
-import { createReferral, type TransitionInput, transition } from '#data/referrals.ts';
+import { createReferral } from '#data/referrals/create.ts';
+import { type TransitionInput, transition } from '#data/referrals/transition.ts';
 import { logSession } from '#data/sessions.ts';
 import type { Store } from '#data/store.ts';
 import { createWorker } from '#data/workers.ts';
@@ -58,7 +59,7 @@ async function step(
   actor: Actor = actors.coordinator,
 ) {
   clock = at;
-  return transition(store, { referralId, event, actor, ...extra });
+  return transition(store, { referralId, event, actor, ...extra } as TransitionInput);
 }
 
 async function session(

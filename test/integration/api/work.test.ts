@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { putAlert } from '#data/alerts.ts';
 import { Audience } from '#data/keys.ts';
-import { getReferralDetails } from '#data/referrals.ts';
+import { getReferralDetails } from '#data/referrals/reads.ts';
 import { Stage } from '#domain/lifecycle.ts';
 import type { Referral } from '#domain/referral.ts';
 import { captureHttpLog, startTestApi, type TestApi } from '../../support/api.ts';

@@ -6,17 +6,11 @@ import { listEvents } from '#data/events.ts';
 import { getGoal, listGoals } from '#data/goals.ts';
 import { getIdempotencyRecord } from '#data/idempotency.ts';
 import { ACCESS_PATTERNS, type AccessPatternName, Audience, Keys } from '#data/keys.ts';
-import {
-  createReferral,
-  getReferral,
-  getReferralDetails,
-  listByReferrer,
-  listByWorker,
-  listConsentExpiring,
-  listQueue,
-  listReferralsClosedBetween,
-  listReferralsCreatedBetween,
-} from '#data/referrals.ts';
+import { listConsentExpiring } from '#data/referrals/consent.ts';
+import { createReferral } from '#data/referrals/create.ts';
+import { listQueue } from '#data/referrals/queue.ts';
+import { getReferral, getReferralDetails, listByReferrer, listByWorker } from '#data/referrals/reads.ts';
+import { listReferralsClosedBetween, listReferralsCreatedBetween } from '#data/referrals/report-index.ts';
 import { getSession, listSessionsBetween, logSession, minutesByWorkerMonth } from '#data/sessions.ts';
 import { getWorker, listWorkerChanges, listWorkers } from '#data/workers.ts';
 import { Stage } from '#domain/lifecycle.ts';

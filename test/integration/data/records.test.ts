@@ -19,13 +19,9 @@ import { listEvents } from '#data/events.ts';
 import { addGoals, getGoal, listGoals, rateGoal } from '#data/goals.ts';
 import { getIdempotencyRecord } from '#data/idempotency.ts';
 import { Audience } from '#data/keys.ts';
-import {
-  createReferral,
-  getReferral,
-  listByReferrer,
-  listConsentExpiring,
-  markConsentAlerted,
-} from '#data/referrals.ts';
+import { listConsentExpiring, markConsentAlerted } from '#data/referrals/consent.ts';
+import { createReferral } from '#data/referrals/create.ts';
+import { getReferral, listByReferrer } from '#data/referrals/reads.ts';
 import { getSession, logSession, minutesByWorkerMonth, patchSession } from '#data/sessions.ts';
 import { createStore } from '#data/store.ts';
 import { Stage } from '#domain/lifecycle.ts';

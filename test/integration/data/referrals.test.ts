@@ -8,16 +8,12 @@ import {
 } from '#data/errors.ts';
 import { listEvents } from '#data/events.ts';
 import { Keys } from '#data/keys.ts';
-import {
-  createReferral,
-  getReferral,
-  getReferralDetails,
-  listOpenReferrals,
-  listQueue,
-  patchReferral,
-  recordExecution,
-  transition,
-} from '#data/referrals.ts';
+import { createReferral } from '#data/referrals/create.ts';
+import { patchReferral } from '#data/referrals/patch.ts';
+import { listQueue } from '#data/referrals/queue.ts';
+import { getReferral, getReferralDetails, listOpenReferrals } from '#data/referrals/reads.ts';
+import { transition } from '#data/referrals/transition.ts';
+import { recordExecution } from '#data/referrals/wait-tokens.ts';
 import { Stage } from '#domain/lifecycle.ts';
 import { clientMatchKey, type Referral } from '#domain/referral.ts';
 import {

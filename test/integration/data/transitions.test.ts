@@ -12,13 +12,10 @@ import {
 import { listEvents } from '#data/events.ts';
 import { listGoals } from '#data/goals.ts';
 import { Keys } from '#data/keys.ts';
-import {
-  getReferral,
-  listByWorker,
-  listConsentExpiring,
-  storeWaitToken,
-  transition,
-} from '#data/referrals.ts';
+import { listConsentExpiring } from '#data/referrals/consent.ts';
+import { getReferral, listByWorker } from '#data/referrals/reads.ts';
+import { transition } from '#data/referrals/transition.ts';
+import { storeWaitToken } from '#data/referrals/wait-tokens.ts';
 import type { Store } from '#data/store.ts';
 import { getWorker, patchWorker } from '#data/workers.ts';
 import { Stage } from '#domain/lifecycle.ts';

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createReferral, getReferral, transition } from '#data/referrals.ts';
+import { createReferral } from '#data/referrals/create.ts';
+import { getReferral } from '#data/referrals/reads.ts';
+import { transition } from '#data/referrals/transition.ts';
 import { type LifecycleEvent, OPEN_STAGES, Stage, waitFor } from '#domain/lifecycle.ts';
 import { startReferralWorkflow } from '#services/transitions.ts';
 import { actors, referralInput, seedWorker } from '../../support/store.ts';

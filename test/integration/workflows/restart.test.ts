@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listEvents } from '#data/events.ts';
-import { createReferral, getReferral } from '#data/referrals.ts';
+import { createReferral } from '#data/referrals/create.ts';
+import { getReferral } from '#data/referrals/reads.ts';
 import { type LifecycleEvent, OPEN_STAGES, Stage } from '#domain/lifecycle.ts';
 import type { Referral } from '#domain/referral.ts';
 import { startReferralWorkflow } from '#services/transitions.ts';

@@ -2,15 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { ReportSummarySchema } from '#api/schemas.ts';
 import { Stage } from '#domain/lifecycle.ts';
 import type { Referral } from '#domain/referral.ts';
-import type { Session } from '#domain/work.ts';
 import {
   daysBetween,
   durationStats,
   programDayRange,
   programDayStart,
   quantile,
+  referralsWithGoals,
   summarize,
-} from '../../../functions/api/reports-summary.ts';
+} from '#domain/reports.ts';
+import type { Session } from '#domain/work.ts';
 
 /*
  * Worked by hand. Quantiles interpolate between ranks: position = (n − 1)·q over the sorted values.
@@ -150,6 +151,17 @@ describe('summarize', () => {
     ]),
     workerFirstNames: new Map([['w1', 'Jordan']]),
   };
+
+  it('reads goals only for referrals closed after a match (no declines, no closes before a match)', () => {
+    // Prepare
+    const closedUnmatched = referral('r6', { stage: Stage.CLOSED, createdAt: t0, closedAt: day(t0, 3) });
+
+    // Act
+    const ids = referralsWithGoals([...input.closed, closedUnmatched]).map((r) => r.id);
+
+    // Assess
+    expect(ids).toEqual(['r1', 'r2', 'r5']);
+  });
 
   it('counts the referrals created by the stage they are in now', () => {
     // Act

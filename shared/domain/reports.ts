@@ -1,14 +1,14 @@
-import { tScoreForGoals } from '#domain/attainment.ts';
-import { Stage } from '#domain/lifecycle.ts';
-import type { Referral } from '#domain/referral.ts';
-import type { ProgramRegion } from '#domain/roles.ts';
-import type { ClosureReason, DeclineReason, SessionMode } from '#domain/vocabulary.ts';
-import { zoneOffsetMs } from '#domain/vocabulary.ts';
-import type { Goal, Session } from '#domain/work.ts';
+import { tScoreForGoals } from './attainment.ts';
+import { Stage } from './lifecycle.ts';
+import type { Referral } from './referral.ts';
+import type { ProgramRegion } from './roles.ts';
+import type { ClosureReason, DeclineReason, SessionMode } from './vocabulary.ts';
+import { zoneOffsetMs } from './vocabulary.ts';
+import type { Goal, Session } from './work.ts';
 
 /**
- * The summary report as pure computation over records the handler read with Queries (reports.ts): no I/O
- * here, so every number is unit-tested against hand-worked examples.
+ * The summary report as pure computation over records the handler read with Queries
+ * (functions/api/reports.ts): no I/O here, so every number is unit-tested against hand-worked examples.
  *
  * Definitions (the program's dates are America/Vancouver's):
  * - `byStage`, `created`: referrals submitted in the range, by the stage they are in now.
@@ -89,6 +89,14 @@ export function durationStats(days: readonly number[]): DurationStats {
     medianDays: median === null ? null : round2(median),
     p90Days: p90 === null ? null : round2(p90),
   };
+}
+
+/**
+ * The closed referrals whose goals the T-scores need. Goals are set after a match: a referral closed (or
+ * declined) before one has none to read.
+ */
+export function referralsWithGoals(closed: readonly Referral[]): Referral[] {
+  return closed.filter((r) => r.stage === Stage.CLOSED && r.matchedAt !== undefined);
 }
 
 function countBy<K extends string>(keys: readonly (K | undefined)[]): Partial<Record<K, number>> {

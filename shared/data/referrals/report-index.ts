@@ -1,0 +1,48 @@
+import type { Referral } from '#domain/referral.ts';
+import { batchGet, monthsFrom, programMonth, queryAll } from '../common.ts';
+import { IndexKeys, Keys } from '../keys.ts';
+import type { Store } from '../store.ts';
+import { INDEX } from '../table.ts';
+import { toReferral } from './item.ts';
+
+/**
+ * The report indexes: referrals found through their SUBMITTED and closing audit events, indexed by program
+ * month (GSI3), then read by key.
+ */
+
+async function referralsFromMonthIndex(
+  store: Store,
+  partitionFor: (month: string) => string,
+  range: { from: string; to: string },
+): Promise<Referral[]> {
+  const ids: string[] = [];
+  for (const month of monthsFrom(programMonth(range.from), programMonth(range.to))) {
+    const events = await queryAll(store, {
+      IndexName: INDEX.GSI3,
+      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': partitionFor(month), ':from': range.from, ':to': `${range.to}#~` },
+    });
+    ids.push(...events.map((e) => String(e.referralId)));
+  }
+  const items = await batchGet(
+    store,
+    [...new Set(ids)].map((id) => Keys.referral(id)),
+  );
+  return items.map(toReferral);
+}
+
+/** Referrals submitted between two instants (ISO, inclusive), in submission order. */
+export function listReferralsCreatedBetween(
+  store: Store,
+  range: { from: string; to: string },
+): Promise<Referral[]> {
+  return referralsFromMonthIndex(store, (month) => IndexKeys.created(store.region, month), range);
+}
+
+/** Referrals that reached CLOSED or DECLINED between two instants (ISO, inclusive), in that order. */
+export function listReferralsClosedBetween(
+  store: Store,
+  range: { from: string; to: string },
+): Promise<Referral[]> {
+  return referralsFromMonthIndex(store, (month) => IndexKeys.closed(store.region, month), range);
+}

@@ -1,4 +1,5 @@
 import type { ProgramRegion, Role } from '#domain/roles.ts';
+import { cachedTokens, callerBuilder } from '../../test/support/callers.ts';
 import type { FlowApi, FlowCaller } from '../../test/support/reliability-flow.ts';
 import type { TimedReply } from '../../test/support/reliability-http.ts';
 import { HttpWorker } from './http-worker.ts';
@@ -36,36 +37,13 @@ export function benchClient(
   tokenFor: (role: Role, region: ProgramRegion, sub?: string) => Promise<string>,
 ): BenchClient {
   const http = new HttpWorker();
-  const tokens = new Map<string, Promise<string>>();
-  const tokenOf = (role: Role, region: ProgramRegion, sub?: string) => {
-    const key = `${role}|${region}|${sub ?? ''}`;
-    let promise = tokens.get(key);
-    if (!promise) {
-      promise = tokenFor(role, region, sub);
-      tokens.set(key, promise);
-    }
-    return promise;
-  };
+  const tokenOf = cachedTokens(tokenFor);
+  const as = callerBuilder((method, path, request) => http.send(baseUrl, method, path, request), tokenOf);
   return {
     async getFrom(otherUrl, path, role, { region = 'vancouver', via = 'lean' } = {}) {
       return http.send(otherUrl, 'GET', path, { token: await tokenOf(role, region), via });
     },
-    as(role, region = 'vancouver', sub) {
-      const token = () => tokenOf(role, region, sub);
-      const call =
-        (method: string) =>
-        async <T>(path: string, body?: unknown, headers?: Record<string, string>) =>
-          http.send<T>(baseUrl, method, `/${region}${path}`, {
-            token: await token(),
-            ...(body !== undefined ? { body } : {}),
-            ...(headers ? { headers } : {}),
-          });
-      return {
-        get: <T>(path: string, headers?: Record<string, string>) => call('GET')<T>(path, undefined, headers),
-        post: call('POST'),
-        patch: call('PATCH'),
-      };
-    },
+    as,
     close: () => http.close(),
   };
 }

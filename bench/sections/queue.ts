@@ -6,7 +6,7 @@ import { OPEN_STAGES, Stage } from '#domain/lifecycle.ts';
 import { ReferralInputSchema } from '#domain/referral.ts';
 import { type ProgramRegion, Role } from '#domain/roles.ts';
 import { BATCH_PUT_SIZE, batchPutItems } from '../../local/batch-put.ts';
-import { referralForm } from '../../test/support/reliability-flow.ts';
+import { referralForm } from '../../test/support/fixtures.ts';
 import type { Progress } from '../lib/progress.ts';
 import { figuresOf, Recorder, type RouteFigures } from '../lib/record.ts';
 import type { BenchStack } from '../lib/stack.ts';

@@ -10,6 +10,7 @@ import { demoStaffId, demoWorkerId } from '../../local/demo-roster.ts';
 import { type LocalJwt, loadLocalJwt } from '../../local/jwt.ts';
 import { commandLine, isAlive, PID_FILE_NAME, type RunRecord } from '../../local/process-lock.ts';
 import { PROJECT_ROOT } from '../../local/stack.ts';
+import { callerBuilder } from '../support/callers.ts';
 import {
   type CanaryTarget,
   failedFirstCalls,
@@ -18,7 +19,7 @@ import {
   uncalledRoutes,
   walkEveryRoute,
 } from '../support/canary-routes.ts';
-import type { FlowCaller, Reply } from '../support/reliability-flow.ts';
+import type { Reply } from '../support/reliability-flow.ts';
 import { workerForm } from '../support/reliability-flow.ts';
 import { eventually } from '../support/workflow.ts';
 
@@ -58,44 +59,26 @@ async function ready(): Promise<string> {
 
 /** The program over HTTP, with tokens signed by the start's own key (the demo accounts unless `sub`). */
 function httpTarget(url: string, jwt: LocalJwt): CanaryTarget {
-  const tokens = new Map<string, Promise<string>>();
-  const tokenFor = (role: Role, region: ProgramRegion, sub?: string) => {
-    const key = `${role}|${region}|${sub ?? ''}`;
-    let token = tokens.get(key);
-    if (!token) {
-      const id = sub ?? (role === Role.PEER_WORKER ? demoWorkerId(region, 0) : demoStaffId(region, role));
-      token = jwt.signToken({ sub: id, role, region });
-      tokens.set(key, token);
-    }
-    return token;
-  };
-  const as = (role: Role, region: ProgramRegion = 'vancouver', sub?: string): FlowCaller => {
-    const call =
-      (method: string) =>
-      async <T>(path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply<T>> => {
-        const response = await fetch(`${url}/${region}${path}`, {
-          method,
-          headers: {
-            authorization: `Bearer ${await tokenFor(role, region, sub)}`,
-            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-            ...headers,
-          },
-          ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-        });
-        const text = await response.text();
-        const json = (response.headers.get('content-type') ?? '').includes('json') && text;
-        return {
-          status: response.status,
-          body: (json ? JSON.parse(text) : text) as T,
-          headers: response.headers,
-        };
-      };
-    return {
-      get: <T>(path: string, headers?: Record<string, string>) => call('GET')<T>(path, undefined, headers),
-      post: call('POST'),
-      patch: call('PATCH'),
-    };
-  };
+  const tokenFor = (role: Role, region: ProgramRegion, sub?: string) =>
+    jwt.signToken({
+      sub: sub ?? (role === Role.PEER_WORKER ? demoWorkerId(region, 0) : demoStaffId(region, role)),
+      role,
+      region,
+    });
+  const as = callerBuilder<Reply>(async (method, path, { token, body, headers }) => {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    const json = (response.headers.get('content-type') ?? '').includes('json') && text;
+    return { status: response.status, body: json ? JSON.parse(text) : text, headers: response.headers };
+  }, tokenFor);
   const coordinator = as(Role.COORDINATOR);
   return {
     as,

@@ -9,7 +9,8 @@ import type { Timers } from '#domain/settings.ts';
 import { httpLogger } from '#http/errors.ts';
 import { MemoryEventPublisher } from '../../local/notifications.ts';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack.ts';
-import { QUIET_TIMERS } from './workflow.ts';
+import { callerBuilder } from './callers.ts';
+import { QUIET_TIMERS } from './fixtures.ts';
 
 /**
  * The whole local program for an integration test file: the shared DynamoDB Local (fresh tables per
@@ -94,35 +95,11 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     return { status: response.status, body: parsed as T, headers: response.headers };
   };
 
-  const as = (role: Role, region: ProgramRegion = 'vancouver', sub?: string): Caller => {
-    let token: Promise<string> | undefined;
-    const get = () => {
-      token ??= stack.tokenFor(role, region, sub);
-      return token;
-    };
-    const send =
-      (method: string) =>
-      async <T>(path: string, body?: unknown, headers?: Record<string, string>) =>
-        call<T>({
-          method,
-          path: `/${region}${path}`,
-          token: await get(),
-          body,
-          ...(headers ? { headers } : {}),
-        });
-    return {
-      token: get,
-      get: async <T>(path: string, headers?: Record<string, string>) =>
-        call<T>({
-          method: 'GET',
-          path: `/${region}${path}`,
-          token: await get(),
-          ...(headers ? { headers } : {}),
-        }),
-      post: send('POST'),
-      patch: send('PATCH'),
-    };
-  };
+  const as: TestApi['as'] = callerBuilder(
+    (method, path, { token, body, headers }) =>
+      call<any>({ method, path, token, body, ...(headers ? { headers } : {}) }),
+    stack.tokenFor,
+  );
 
   return {
     ...stack,

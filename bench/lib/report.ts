@@ -6,6 +6,7 @@ import type { QueueResult } from '../sections/queue.ts';
 import type { RoutesResult } from '../sections/routes.ts';
 import type { StartResult } from '../sections/start.ts';
 import type { RouteFigures } from './record.ts';
+import type { BenchSource } from './source.ts';
 
 /** The targets of issue 8, in one place. */
 export const TARGETS = {
@@ -33,6 +34,8 @@ export interface Figure {
 
 export interface BenchResults {
   generatedAt: string;
+  /** The commit measured and whether the work tree differed from it (`--allow-dirty`). */
+  source: BenchSource;
   mode: 'quick' | 'full';
   machine: { cpus: number; node: string; platform: string; loadAverage: number[] };
   settings: Record<string, number>;
@@ -207,12 +210,20 @@ const cell = (value: unknown) => String(value ?? '').replace(/\|/g, '\\|');
 
 export function markdown(results: BenchResults): string {
   const lines: string[] = [];
-  lines.push(`# PeerPath benchmarks (${results.mode})`, '');
+  lines.push(`# PeerPath benchmarks (${results.mode}${results.source.dirty ? ', dirty tree' : ''})`, '');
   lines.push(
     `Generated ${results.generatedAt} by \`npm run bench${results.mode === 'quick' ? ' -- --quick' : ''}\` on ` +
       `${results.machine.cpus} CPUs, Node ${results.machine.node} (${results.machine.platform}), load average ` +
       `${results.machine.loadAverage.join(' ')} at the start. Local stack: DynamoDB Local in memory, the local ` +
       'workflow runner, the real gateway over HTTP. Each figure is a ratio or a count from this one run.',
+    '',
+  );
+  const { commit, dirty, changes } = results.source;
+  lines.push(
+    dirty
+      ? `Measured: commit ${commit} **with uncommitted changes** (\`--allow-dirty\`; these figures describe ` +
+          `no commit): ${(changes ?? []).map((c) => `\`${c.trim()}\``).join(', ')}.`
+      : `Measured: commit ${commit} (clean work tree).`,
     '',
   );
   if (results.sectionLoad) {

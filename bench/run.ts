@@ -86,6 +86,8 @@ async function main(): Promise<void> {
     concurrency: 32,
     queueSmall: 1000,
     queueLarge: 100_000,
+    queueOpenSmall: 1000,
+    queueOpenLarge: 10_000,
     queueCalls: quick ? 100 : 300,
     matchingWorkers: 10_000,
     matchingRuns: quick ? 30 : 100,
@@ -163,11 +165,15 @@ async function main(): Promise<void> {
         results.queue = await runQueue(bench, {
           small: settings.queueSmall,
           large: settings.queueLarge,
+          openSmall: settings.queueOpenSmall,
+          openLarge: settings.queueOpenLarge,
           calls: settings.queueCalls,
           progress,
         });
         progress.clear();
-        progress.note(`queue: ratio ${results.queue.ratio}`);
+        progress.note(
+          `queue: ratio ${results.queue.ratio}; open caseload ×10: ${results.queue.growing?.ratio ?? 'n/a'}`,
+        );
       }
       await stopBench();
     }

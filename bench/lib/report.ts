@@ -156,7 +156,19 @@ export function summaryFigures(results: Omit<BenchResults, 'figures' | 'sectionL
       value: `${q.ratio}× (${q.large.p50Ms} / ${q.small.p50Ms} ms)`,
       target: `≤ ${TARGETS.queueRatio}×`,
       pass: q.ratio <= TARGETS.queueRatio,
+      note: `${q.open} open in both: closed referrals only`,
     });
+    if (q.growing) {
+      const g = q.growing;
+      figures.push({
+        id: 'queue-open-growing',
+        figure:
+          `Queue page (${g.pageSize} a page) p50 with ${g.large.open.toLocaleString('en')} vs ` +
+          `${g.small.open.toLocaleString('en')} open referrals`,
+        value: `${g.ratio}× (${g.large.p50Ms} / ${g.small.p50Ms} ms)`,
+        target: 'measured',
+      });
+    }
   }
   if (results.matching) {
     const m = results.matching;
@@ -302,8 +314,28 @@ export function markdown(results: BenchResults): string {
         `with ${q.small.referrals} referrals p50 ${q.small.p50Ms} ms (DynamoDB ` +
         `${q.small.dynamoP50Ms} ms, ${q.small.operations}); with ${q.large.referrals} p50 ${q.large.p50Ms} ms ` +
         `(DynamoDB ${q.large.dynamoP50Ms} ms). Latency ratio ${q.ratio}×, DynamoDB-time ratio ${q.dynamoRatio}×. ` +
-        `Loaded with BatchWriteItem in ${q.loadSeconds} s.`,
+        `Loaded with BatchWriteItem in ${q.loadSeconds} s. This shows that closed referrals cost the page ` +
+        'nothing; it does not show how a growing open caseload behaves (next).',
     );
+    if (q.growing) {
+      const g = q.growing;
+      const row = (f: typeof g.small) =>
+        `| ${f.open.toLocaleString('en')} | ${f.p50Ms} | ${f.p99Ms} | ${f.dynamoP50Ms} | ${f.requestsP50} | ` +
+        `${cell(f.operations)} | ${f.loadAverage} |`;
+      lines.push(
+        '',
+        `The open caseload growing: \`GET /referrals?limit=${g.pageSize}\` as a coordinator on one table ` +
+          `(sea-to-sky) whose referrals are all open, spread over the open stages: measured with ` +
+          `${g.small.open.toLocaleString('en')}, then again after loading up to ${g.large.open.toLocaleString('en')} ` +
+          '(one after the other, not turn about: the load average of each is shown). Latency ratio ' +
+          `${g.ratio}×, DynamoDB-time ratio ${g.dynamoRatio}×.`,
+        '',
+        '| open referrals | p50 ms | p99 ms | DynamoDB p50 ms | requests | operations | load (1 min) |',
+        '|---|---|---|---|---|---|---|',
+        row(g.small),
+        row(g.large),
+      );
+    }
   }
   if (results.matching) {
     const m = results.matching;

@@ -15,8 +15,11 @@ import { type BenchClient, benchClient } from './http.ts';
  * on it (runners with quiet timers, demo roster), the traced API gateway, and a client over HTTP.
  */
 
-/** vancouver: routes and lifecycles; north-shore and richmond: the queue's small and large tables. */
-export const BENCH_REGIONS: readonly ProgramRegion[] = ['vancouver', 'north-shore', 'richmond'];
+/**
+ * vancouver: routes and lifecycles; north-shore and richmond: the queue's small and large tables;
+ * sea-to-sky: the queue whose open caseload grows.
+ */
+export const BENCH_REGIONS: readonly ProgramRegion[] = ['vancouver', 'north-shore', 'richmond', 'sea-to-sky'];
 
 export interface BenchStack {
   dynamo: DynamoDbLocal;

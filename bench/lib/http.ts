@@ -11,8 +11,13 @@ export type { TimedReply } from '../../test/support/reliability-http.ts';
  * per (role, region, sub) signed once.
  */
 
+/** The client a call goes through: the lean one (bench/lib/lean-http.cjs) or node:http's. */
+export type Via = 'lean' | 'node:http';
+
 export interface BenchClient extends FlowApi {
   as(role: Role, region?: ProgramRegion, sub?: string): BenchCaller;
+  /** Which client every caller's next calls go through (default the lean one). */
+  via: Via;
   /**
    * A GET to another server (the bench's floor server) from the same thread, with `role`'s token; `via`
    * node:http's client instead of the lean one, to measure what that client costs by itself.
@@ -21,7 +26,7 @@ export interface BenchClient extends FlowApi {
     baseUrl: string,
     path: string,
     role: Role,
-    options?: { region?: ProgramRegion; via?: 'lean' | 'node:http' },
+    options?: { region?: ProgramRegion; via?: Via },
   ): Promise<TimedReply<T>>;
   close(): Promise<void>;
 }
@@ -38,12 +43,16 @@ export function benchClient(
 ): BenchClient {
   const http = new HttpWorker();
   const tokenOf = cachedTokens(tokenFor);
-  const as = callerBuilder((method, path, request) => http.send(baseUrl, method, path, request), tokenOf);
-  return {
+  const client: BenchClient = {
+    via: 'lean',
     async getFrom(otherUrl, path, role, { region = 'vancouver', via = 'lean' } = {}) {
       return http.send(otherUrl, 'GET', path, { token: await tokenOf(role, region), via });
     },
-    as,
+    as: callerBuilder(
+      (method, path, request) => http.send<any>(baseUrl, method, path, { ...request, via: client.via }),
+      tokenOf,
+    ),
     close: () => http.close(),
   };
+  return client;
 }

@@ -80,12 +80,30 @@ export function summaryFigures(results: Omit<BenchResults, 'figures' | 'sectionL
     const misses = withRatio.filter((r) => r.ratioMedianPerCall! > TARGETS.ratio).map((r) => r.route);
     figures.push({
       id: 'route-ratio',
-      figure: 'API op latency / its DynamoDB time, p50 — worst route',
+      figure:
+        'API op latency / its DynamoDB time, p50 — worst route, through the lean client ' +
+        "(bench/lib/lean-http.cjs; node:http's client adds its own time per call, see the floor)",
       value: worst ? `${worst.ratioMedianPerCall}× (${worst.route})` : 'n/a',
-      target: `≤ ${TARGETS.ratio}× every route`,
+      target: `≤ ${TARGETS.ratio}× every route, lean client`,
       ...(worst ? { pass: misses.length === 0 } : {}),
       ...(misses.length > 0 ? { note: `${misses.length} route(s) over: ${misses.join(', ')}` } : {}),
     });
+    const viaNode = results.routes.filter((r) => r.viaNodeHttp?.ratioMedianPerCall !== undefined);
+    const worstNode = viaNode.reduce<RouteFigures | undefined>(
+      (w, r) =>
+        w === undefined || r.viaNodeHttp!.ratioMedianPerCall! > w.viaNodeHttp!.ratioMedianPerCall! ? r : w,
+      undefined,
+    );
+    if (worstNode) {
+      const over = viaNode.filter((r) => r.viaNodeHttp!.ratioMedianPerCall! > TARGETS.ratio).length;
+      figures.push({
+        id: 'route-ratio-node-http',
+        figure: "The same through node:http's client (what a plain Node caller sees) — worst route",
+        value: `${worstNode.viaNodeHttp!.ratioMedianPerCall}× (${worstNode.route})`,
+        target: 'measured (the target is judged on the lean client)',
+        note: `${over} of ${viaNode.length} route(s) over ${TARGETS.ratio}× this way`,
+      });
+    }
     const single = results.routes.filter((r) => r.singleReferral);
     const most = single.reduce<RouteFigures | undefined>(
       (w, r) => (w === undefined || r.requestsP50 > w.requestsP50 ? r : w),
@@ -256,17 +274,24 @@ export function markdown(results: BenchResults): string {
         'HTTP requests to DynamoDB, counted by SDK middleware (retries count). Ratio = median over ' +
         'calls of latency / DynamoDB time; p99 ratio = p99 latency / p99 DynamoDB time.',
       '',
+      'Every route is called through two clients, samples taken turn about: the lean keep-alive client ' +
+        "(bench/lib/lean-http.cjs) and node:http's. The target (≤ " +
+        `${TARGETS.ratio}×) is judged on the lean client: node:http's client spends time of its own on every ` +
+        "call (the floor below measures it on a bare server), which is the caller's cost, not the API's, and " +
+        'would be counted against every route alike. The node:http columns show what a plain Node caller sees.',
+      '',
     );
     lines.push(
-      '| Route | n | p50 ms | p99 ms | DynamoDB p50 ms | ratio p50 | ratio p99 | requests | operations | result |',
-      '|---|---|---|---|---|---|---|---|---|---|',
+      '| Route | n | p50 ms | p99 ms | DynamoDB p50 ms | ratio p50 | ratio p99 | node:http p50 ms | node:http ratio p50 | requests | operations | result |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|',
     );
     for (const r of results.routes) {
       const requests =
         r.requestsMax === r.requestsP50 ? `${r.requestsP50}` : `${r.requestsP50} (max ${r.requestsMax})`;
       lines.push(
         `| ${r.route}${r.singleReferral ? '' : ' ᵃ'} | ${r.n} | ${r.p50Ms} | ${r.p99Ms} | ${r.dynamoP50Ms} | ` +
-          `${r.ratioMedianPerCall ?? 'n/a'} | ${r.ratioP99 ?? 'n/a'} | ${requests} | ${cell(r.operations)} | ${mark(r.pass)} |`,
+          `${r.ratioMedianPerCall ?? 'n/a'} | ${r.ratioP99 ?? 'n/a'} | ${r.viaNodeHttp?.p50Ms ?? 'n/a'} | ` +
+          `${r.viaNodeHttp?.ratioMedianPerCall ?? 'n/a'} | ${requests} | ${cell(r.operations)} | ${mark(r.pass)} |`,
       );
     }
     lines.push('', 'ᵃ not a single-referral op: its request count is measured, not bound.');

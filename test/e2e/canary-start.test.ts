@@ -10,7 +10,7 @@ import { demoStaffId, demoWorkerId } from '../../local/demo-roster.ts';
 import { type LocalJwt, loadLocalJwt } from '../../local/jwt.ts';
 import { commandLine, isAlive, PID_FILE_NAME, type RunRecord } from '../../local/process-lock.ts';
 import { PROJECT_ROOT } from '../../local/stack.ts';
-import { callerBuilder } from '../support/callers.ts';
+import { callerBuilder, fetchSend } from '../support/callers.ts';
 import {
   type CanaryTarget,
   failedFirstCalls,
@@ -19,7 +19,6 @@ import {
   uncalledRoutes,
   walkEveryRoute,
 } from '../support/canary-routes.ts';
-import type { Reply } from '../support/reliability-flow.ts';
 import { workerForm } from '../support/reliability-flow.ts';
 import { eventually } from '../support/workflow.ts';
 
@@ -65,20 +64,8 @@ function httpTarget(url: string, jwt: LocalJwt): CanaryTarget {
       role,
       region,
     });
-  const as = callerBuilder<Reply>(async (method, path, { token, body, headers }) => {
-    const response = await fetch(`${url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      },
-      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    const json = (response.headers.get('content-type') ?? '').includes('json') && text;
-    return { status: response.status, body: json ? JSON.parse(text) : text, headers: response.headers };
-  }, tokenFor);
+  const send = fetchSend(url);
+  const as = callerBuilder((method, path, request) => send(method, path, request), tokenFor);
   const coordinator = as(Role.COORDINATOR);
   return {
     as,

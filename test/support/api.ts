@@ -9,7 +9,7 @@ import type { Timers } from '#domain/settings.ts';
 import { httpLogger } from '#http/errors.ts';
 import { MemoryEventPublisher } from '../../local/notifications.ts';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack.ts';
-import { callerBuilder } from './callers.ts';
+import { callerBuilder, fetchSend } from './callers.ts';
 import { QUIET_TIMERS } from './fixtures.ts';
 
 /**
@@ -79,21 +79,9 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     ...options,
   });
 
-  const call = async <T>({ method, path, token, body, headers }: CallInput): Promise<CallResult<T>> => {
-    const response = await fetch(`${stack.url}${path}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      },
-      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    let parsed: unknown = text;
-    if ((response.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
-    return { status: response.status, body: parsed as T, headers: response.headers };
-  };
+  const send = fetchSend(stack.url);
+  const call = <T>({ method, path, ...request }: CallInput): Promise<CallResult<T>> =>
+    send<T>(method, path, request);
 
   const as: TestApi['as'] = callerBuilder(
     (method, path, { token, body, headers }) =>

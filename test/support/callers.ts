@@ -60,3 +60,32 @@ export function callerBuilder<R>(
     };
   };
 }
+
+export interface FetchReply<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A transport over fetch: JSON bodies out (a string is sent as it is), JSON replies parsed. */
+export function fetchSend(baseUrl: string) {
+  return async <T = any>(
+    method: string,
+    path: string,
+    { token, body, headers }: Partial<CallRequest> = {},
+  ): Promise<FetchReply<T>> => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    if ((response.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+    return { status: response.status, body: parsed as T, headers: response.headers };
+  };
+}

@@ -11,6 +11,7 @@ import {
   routePass,
   summaryFigures,
 } from './lib/report.ts';
+import { benchSource } from './lib/source.ts';
 import { type BenchStack, startBenchStack } from './lib/stack.ts';
 import { round } from './lib/stats.ts';
 import { runBundles } from './sections/bundles.ts';
@@ -21,11 +22,14 @@ import { runRoutes } from './sections/routes.ts';
 import { runStart } from './sections/start.ts';
 
 /**
- * `npm run bench [-- --quick] [--lifecycles N] [--only routes,lifecycle,queue,matching,bundles,start]`
+ * `npm run bench [-- --quick] [--lifecycles N] [--only routes,lifecycle,queue,matching,bundles,start]
+ *   [--out <dir>] [--allow-dirty]`
  *
  * Measures PeerPath against the targets of issue 8 on the local stack (its own in-memory DynamoDB Local,
  * started here and stopped by pid at the end), shows progress on stderr, writes bench/results/latest.json
- * and bench/results/latest.md, and prints the summary table. Exit code 0 even when a figure misses: the
+ * and bench/results/latest.md, and prints the summary table. The results name the commit measured; from a
+ * work tree with uncommitted changes the bench refuses to run unless `--allow-dirty` (the results then say
+ * dirty). Exit code 0 even when a figure misses: the
  * table says so (a benchmark reports; CI does not time things).
  */
 
@@ -58,8 +62,18 @@ async function main(): Promise<void> {
       lifecycles: { type: 'string' },
       only: { type: 'string' },
       out: { type: 'string', default: join(PROJECT_ROOT, 'bench', 'results') },
+      'allow-dirty': { type: 'boolean', default: false },
     },
   });
+  // Checked before measuring: a refused run costs nothing.
+  const source = benchSource(PROJECT_ROOT);
+  if (source.dirty && !values['allow-dirty']) {
+    throw new DirtyTree(
+      `the work tree has uncommitted changes, so the results would not describe ${source.commit.slice(0, 12)}:\n` +
+        `${(source.changes ?? []).map((c) => `  ${c}`).join('\n')}\n` +
+        'Commit them, or run with --allow-dirty (the results then say dirty).',
+    );
+  }
   const quick = values.quick ?? false;
   const only = new Set<Section>(
     values.only ? (values.only.split(',').map((s) => s.trim()) as Section[]) : [...SECTIONS],
@@ -72,6 +86,8 @@ async function main(): Promise<void> {
     concurrency: 32,
     queueSmall: 1000,
     queueLarge: 100_000,
+    queueOpenSmall: 1000,
+    queueOpenLarge: 10_000,
     queueCalls: quick ? 100 : 300,
     matchingWorkers: 10_000,
     matchingRuns: quick ? 30 : 100,
@@ -84,6 +100,7 @@ async function main(): Promise<void> {
   };
   const results: Omit<BenchResults, 'figures'> = {
     generatedAt: new Date().toISOString(),
+    source,
     mode: quick ? 'quick' : 'full',
     machine: {
       cpus: cpus().length,
@@ -148,11 +165,15 @@ async function main(): Promise<void> {
         results.queue = await runQueue(bench, {
           small: settings.queueSmall,
           large: settings.queueLarge,
+          openSmall: settings.queueOpenSmall,
+          openLarge: settings.queueOpenLarge,
           calls: settings.queueCalls,
           progress,
         });
         progress.clear();
-        progress.note(`queue: ratio ${results.queue.ratio}`);
+        progress.note(
+          `queue: ratio ${results.queue.ratio}; open caseload ×10: ${results.queue.growing?.ratio ?? 'n/a'}`,
+        );
       }
       await stopBench();
     }
@@ -181,7 +202,16 @@ async function main(): Promise<void> {
   process.stdout.write(md);
 }
 
+class DirtyTree extends Error {
+  override name = 'DirtyTree';
+}
+
 main().catch((error: unknown) => {
+  if (error instanceof DirtyTree) {
+    process.stderr.write(`bench refused: ${error.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
   process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
   process.exitCode = 1;
 });

@@ -1,4 +1,5 @@
 import type { ProgramRegion, Role } from '#domain/roles.ts';
+import { cachedTokens, callerBuilder } from '../../test/support/callers.ts';
 import type { FlowApi, FlowCaller } from '../../test/support/reliability-flow.ts';
 import type { TimedReply } from '../../test/support/reliability-http.ts';
 import { HttpWorker } from './http-worker.ts';
@@ -10,8 +11,13 @@ export type { TimedReply } from '../../test/support/reliability-http.ts';
  * per (role, region, sub) signed once.
  */
 
+/** The client a call goes through: the lean one (bench/lib/lean-http.cjs) or node:http's. */
+export type Via = 'lean' | 'node:http';
+
 export interface BenchClient extends FlowApi {
   as(role: Role, region?: ProgramRegion, sub?: string): BenchCaller;
+  /** Which client every caller's next calls go through (default the lean one). */
+  via: Via;
   /**
    * A GET to another server (the bench's floor server) from the same thread, with `role`'s token; `via`
    * node:http's client instead of the lean one, to measure what that client costs by itself.
@@ -20,7 +26,7 @@ export interface BenchClient extends FlowApi {
     baseUrl: string,
     path: string,
     role: Role,
-    options?: { region?: ProgramRegion; via?: 'lean' | 'node:http' },
+    options?: { region?: ProgramRegion; via?: Via },
   ): Promise<TimedReply<T>>;
   close(): Promise<void>;
 }
@@ -36,36 +42,17 @@ export function benchClient(
   tokenFor: (role: Role, region: ProgramRegion, sub?: string) => Promise<string>,
 ): BenchClient {
   const http = new HttpWorker();
-  const tokens = new Map<string, Promise<string>>();
-  const tokenOf = (role: Role, region: ProgramRegion, sub?: string) => {
-    const key = `${role}|${region}|${sub ?? ''}`;
-    let promise = tokens.get(key);
-    if (!promise) {
-      promise = tokenFor(role, region, sub);
-      tokens.set(key, promise);
-    }
-    return promise;
-  };
-  return {
+  const tokenOf = cachedTokens(tokenFor);
+  const client: BenchClient = {
+    via: 'lean',
     async getFrom(otherUrl, path, role, { region = 'vancouver', via = 'lean' } = {}) {
       return http.send(otherUrl, 'GET', path, { token: await tokenOf(role, region), via });
     },
-    as(role, region = 'vancouver', sub) {
-      const token = () => tokenOf(role, region, sub);
-      const call =
-        (method: string) =>
-        async <T>(path: string, body?: unknown, headers?: Record<string, string>) =>
-          http.send<T>(baseUrl, method, `/${region}${path}`, {
-            token: await token(),
-            ...(body !== undefined ? { body } : {}),
-            ...(headers ? { headers } : {}),
-          });
-      return {
-        get: <T>(path: string, headers?: Record<string, string>) => call('GET')<T>(path, undefined, headers),
-        post: call('POST'),
-        patch: call('PATCH'),
-      };
-    },
+    as: callerBuilder(
+      (method, path, request) => http.send<any>(baseUrl, method, path, { ...request, via: client.via }),
+      tokenOf,
+    ),
     close: () => http.close(),
   };
+  return client;
 }

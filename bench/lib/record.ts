@@ -96,6 +96,17 @@ export interface RouteFigures {
   /** The most common operation sequence, e.g. `GetItem,TransactWriteItems`. */
   operations: string;
   handlerP50Ms: number;
+  /**
+   * The same route's calls through node:http's client (taken turn about with the lean client's): what a
+   * plain Node caller would see. The target is judged on the lean client's figures above.
+   */
+  viaNodeHttp?: {
+    n: number;
+    p50Ms: number;
+    dynamoP50Ms: number;
+    ratioMedianPerCall?: number;
+    ratioP99?: number;
+  };
 }
 
 export function figuresOf(route: string, samples: readonly CallSample[]): RouteFigures {

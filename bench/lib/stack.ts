@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Stage } from '#domain/lifecycle.ts';
 import type { ProgramRegion } from '#domain/roles.ts';
-import { type Timers, timersWith } from '#domain/settings.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-local.ts';
 import { MemoryEventPublisher } from '../../local/notifications.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
+import { QUIET_TIMERS } from '../../test/support/fixtures.ts';
 import { startTracingApi, type TracingApi } from '../../test/support/reliability-trace.ts';
 import { type BenchClient, benchClient } from './http.ts';
 
@@ -15,18 +15,11 @@ import { type BenchClient, benchClient } from './http.ts';
  * on it (runners with quiet timers, demo roster), the traced API gateway, and a client over HTTP.
  */
 
-/** Timers long enough never to fire during a run (seconds): the bench measures people's steps only. */
-export const QUIET_TIMERS: Timers = timersWith({
-  triage: 3600,
-  match: 3600,
-  goals: 3600,
-  noSession: 3600,
-  closure: 3600,
-  holdReview: 3600,
-});
-
-/** vancouver: routes and lifecycles; north-shore and richmond: the queue's small and large tables. */
-export const BENCH_REGIONS: readonly ProgramRegion[] = ['vancouver', 'north-shore', 'richmond'];
+/**
+ * vancouver: routes and lifecycles; north-shore and richmond: the queue's small and large tables;
+ * sea-to-sky: the queue whose open caseload grows.
+ */
+export const BENCH_REGIONS: readonly ProgramRegion[] = ['vancouver', 'north-shore', 'richmond', 'sea-to-sky'];
 
 export interface BenchStack {
   dynamo: DynamoDbLocal;

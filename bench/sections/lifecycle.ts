@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { Stage } from '#domain/lifecycle.ts';
 import { type ProgramRegion, Role } from '#domain/roles.ts';
-import { referralForm, sessionBody } from '../../test/support/reliability-flow.ts';
+import { referralForm } from '../../test/support/fixtures.ts';
+import { sessionBody } from '../../test/support/reliability-flow.ts';
 import type { Progress } from '../lib/progress.ts';
 import { type CallSample, Recorder } from '../lib/record.ts';
 import type { BenchStack } from '../lib/stack.ts';

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { type MatchableReferral, type MatchableWorker, rankCandidates } from '#domain/matching.ts';
 import { ReferralInputSchema } from '#domain/referral.ts';
 import { DAY_PARTS, GENDERS, LIVED_EXPERIENCE_AREAS, WEEKDAYS } from '#domain/vocabulary.ts';
-import { referralForm } from '../../test/support/reliability-flow.ts';
+import { referralForm } from '../../test/support/fixtures.ts';
 import { percentile, round } from '../lib/stats.ts';
 
 /**

@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { newId } from '#data/common.ts';
 import { IndexKeys } from '#data/keys.ts';
 import { newReferralItems } from '#data/referrals/create.ts';
@@ -6,7 +7,7 @@ import { OPEN_STAGES, Stage } from '#domain/lifecycle.ts';
 import { ReferralInputSchema } from '#domain/referral.ts';
 import { type ProgramRegion, Role } from '#domain/roles.ts';
 import { BATCH_PUT_SIZE, batchPutItems } from '../../local/batch-put.ts';
-import { referralForm } from '../../test/support/reliability-flow.ts';
+import { referralForm } from '../../test/support/fixtures.ts';
 import type { Progress } from '../lib/progress.ts';
 import { figuresOf, Recorder, type RouteFigures } from '../lib/record.ts';
 import type { BenchStack } from '../lib/stack.ts';
@@ -30,11 +31,31 @@ export interface QueueResult {
   /** p50 DynamoDB time with 100,000 / with 1,000. */
   dynamoRatio: number;
   loadSeconds: number;
+  /** The open caseload growing: the same page with 1,000 and with 10,000 open referrals. */
+  growing?: OpenQueueResult;
+}
+
+/**
+ * The coordinator's queue page with the open caseload growing tenfold (1,000 then 10,000 open referrals,
+ * every one of them on the merged queue, spread over the open stages; no closed ones), page of 50. One table
+ * (sea-to-sky): measured with 1,000 open, then 9,000 more are loaded and it is measured again, so the two
+ * figures are taken one after the other (not turn about) and the load average of each is kept.
+ */
+export interface OpenQueueResult {
+  small: RouteFigures & { open: number; loadAverage: number };
+  large: RouteFigures & { open: number; loadAverage: number };
+  pageSize: number;
+  /** p50 latency with 10,000 open / with 1,000 open. */
+  ratio: number;
+  dynamoRatio: number;
 }
 
 /** The table with 1,000 referrals, and the one with 100,000. */
 const SMALL: ProgramRegion = 'north-shore';
 const LARGE: ProgramRegion = 'richmond';
+/** The table whose open caseload grows. */
+const GROWING: ProgramRegion = 'sea-to-sky';
+const PAGE = 50;
 const FIVE_YEARS_MS = 5 * 365 * 24 * 3600 * 1000;
 const CLOSED_STAGES = [Stage.CLOSED, Stage.DECLINED] as const;
 
@@ -53,12 +74,18 @@ export const OPEN_REFERRALS = 600;
  * Items for referrals `from`…`to-1` of `total`, created over five years up to now: the first
  * OPEN_REFERRALS are the open ones (created in the last months), every other one is closed or declined.
  */
-function itemsFor(store: Store, from: number, to: number, total: number): Record<string, unknown>[] {
+function itemsFor(
+  store: Store,
+  from: number,
+  to: number,
+  total: number,
+  openCount = OPEN_REFERRALS,
+): Record<string, unknown>[] {
   const templates = forms(store.region, 50);
   const now = Date.now();
   const items: Record<string, unknown>[] = [];
   for (let i = from; i < to; i++) {
-    const open = i < OPEN_REFERRALS;
+    const open = i < openCount;
     const at = new Date(
       open ? now - (i + 1) * 3_600_000 : now - FIVE_YEARS_MS + Math.floor((FIVE_YEARS_MS * i) / total),
     );
@@ -92,15 +119,23 @@ async function load(store: Store, items: Record<string, unknown>[], onBatch: () 
 
 export async function runQueue(
   bench: BenchStack,
-  options: { small: number; large: number; calls: number; progress: Progress },
+  options: {
+    small: number;
+    large: number;
+    calls: number;
+    progress: Progress;
+    /** Open referrals in the growing table: first, then after it grows (default: none measured). */
+    openSmall?: number;
+    openLarge?: number;
+  },
 ): Promise<QueueResult> {
   const loadStarted = Date.now();
   let written = 0;
-  const total = options.small + options.large;
-  const loadRange = async (store: Store, from: number, to: number, of: number) => {
+  const total = options.small + options.large + (options.openLarge ?? 0);
+  const loadRange = async (store: Store, from: number, to: number, of: number, openCount?: number) => {
     for (let at = from; at < to; at += 5000) {
       const end = Math.min(to, at + 5000);
-      await load(store, itemsFor(store, at, end, of), () => {
+      await load(store, itemsFor(store, at, end, of, openCount), () => {
         written += 25;
         options.progress.update('queue: loading', Math.min(written, total), total);
       });
@@ -109,7 +144,9 @@ export async function runQueue(
   await loadRange(bench.stack.stores[SMALL], 0, options.small, options.small);
   await loadRange(bench.stack.stores[LARGE], 0, options.large, options.large);
   const loadMs = Date.now() - loadStarted;
-  options.progress.note(`queue: ${total} referrals loaded in ${(loadMs / 1000).toFixed(1)} s`);
+  options.progress.note(
+    `queue: ${options.small + options.large} referrals loaded in ${(loadMs / 1000).toFixed(1)} s`,
+  );
 
   bench.api.attribution = 'sequential';
   const small = new Recorder(bench.api);
@@ -130,6 +167,38 @@ export async function runQueue(
     ...figuresOf('listReferrals', large.samples.get('listReferrals') ?? []),
     referrals: options.large,
   };
+  let growing: OpenQueueResult | undefined;
+  if (options.openSmall && options.openLarge) {
+    const store = bench.stack.stores[GROWING];
+    const coordinator = bench.client.as(Role.COORDINATOR, GROWING);
+    const measureOpen = async (open: number) => {
+      const recorder = new Recorder(bench.api);
+      const loadAverage = round(loadavg()[0]!, 1);
+      for (let i = 0; i < options.calls + 20; i++) {
+        recorder.recording = i >= 20;
+        await recorder.measure('listReferrals', coordinator.get(`/referrals?limit=${PAGE}`), 200);
+        options.progress.update(`queue: ${open} open`, i + 1, options.calls + 20);
+      }
+      return {
+        ...figuresOf('listReferrals', recorder.samples.get('listReferrals') ?? []),
+        open,
+        loadAverage,
+      };
+    };
+    // Every referral of this table is open: the first `openSmall`, then the rest up to `openLarge`.
+    const { openSmall, openLarge } = options;
+    await loadRange(store, 0, openSmall, openLarge, openLarge);
+    const small = await measureOpen(openSmall);
+    await loadRange(store, openSmall, openLarge, openLarge, openLarge);
+    const large = await measureOpen(openLarge);
+    growing = {
+      small,
+      large,
+      pageSize: PAGE,
+      ratio: round(large.p50Ms / small.p50Ms),
+      dynamoRatio: round(large.dynamoP50Ms / small.dynamoP50Ms),
+    };
+  }
   return {
     small: smallFigures,
     large: largeFigures,
@@ -137,5 +206,6 @@ export async function runQueue(
     ratio: round(largeFigures.p50Ms / smallFigures.p50Ms),
     dynamoRatio: round(largeFigures.dynamoP50Ms / smallFigures.dynamoP50Ms),
     loadSeconds: round(loadMs / 1000, 1),
+    ...(growing ? { growing } : {}),
   };
 }

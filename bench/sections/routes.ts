@@ -4,7 +4,8 @@ import { createWorker } from '#data/workers.ts';
 import { Stage } from '#domain/lifecycle.ts';
 import { type ProgramRegion, Role } from '#domain/roles.ts';
 import { WorkerInputSchema } from '#domain/worker.ts';
-import { programDate, referralForm, sessionBody, workerForm } from '../../test/support/reliability-flow.ts';
+import { programDate, referralForm } from '../../test/support/fixtures.ts';
+import { sessionBody, workerForm } from '../../test/support/reliability-flow.ts';
 import { FLOOR_DYNAMO_HEADER, startFloorServer } from '../lib/floor.ts';
 import type { BenchCaller, TimedReply } from '../lib/http.ts';
 import type { Progress } from '../lib/progress.ts';
@@ -68,12 +69,16 @@ export async function runRoutes(
   const { client, waits } = bench;
   // One call at a time: each operation belongs to the call in flight (no async-context hooks).
   bench.api.attribution = 'sequential';
+  // Samples alternate between the lean client and node:http's, each kept by its own recorder.
   const recorder = new Recorder(bench.api);
+  const nodeHttpRecorder = new Recorder(bench.api);
+  let current = recorder;
   const workers = await benchWorkers(bench, 12);
   const clinician = client.as(Role.CLINICIAN, REGION);
   const coordinator = client.as(Role.COORDINATOR, REGION);
   const worker = (id: string): BenchCaller => client.as(Role.PEER_WORKER, REGION, id);
-  const m = recorder.measure.bind(recorder);
+  const m = <T = any>(route: string, call: Promise<TimedReply<T>>, ...expected: number[]) =>
+    current.measure<T>(route, call, ...expected);
 
   /** After a transition that keeps the stage (reassign, resume), the machine waits again. */
   const waitAgain = async (id: string, stage: Stage, mark: number) => {
@@ -228,10 +233,14 @@ export async function runRoutes(
     await m('docs', coordinator.get('/docs'), 200);
   };
 
-  const total = options.warmup + options.samples;
+  // Each client gets `samples` samples (and its warm-up), taken turn about so both see the same machine.
+  const total = 2 * (options.warmup + options.samples);
   let errors = 0;
   for (let i = 0; i < total; i++) {
-    recorder.recording = i >= options.warmup;
+    const via = i % 2 === 0 ? 'lean' : 'node:http';
+    current = via === 'lean' ? recorder : nodeHttpRecorder;
+    current.recording = i >= 2 * options.warmup;
+    client.via = via;
     try {
       await sample(i);
     } catch (error) {
@@ -241,12 +250,32 @@ export async function runRoutes(
     }
     options.progress.update('routes', i + 1, total, errors > 0 ? `(${errors} samples stopped early)` : '');
   }
+  client.via = 'lean';
   if (rewaitMisses > 0)
     options.progress.note(`routes: the machine did not wait again ${rewaitMisses} time(s)`);
 
   const floor = await compareWithFloor(bench, options.samples, options.progress);
 
-  const figures = [...recorder.samples].map(([route, samples]) => figuresOf(route, samples));
+  const figures = [...recorder.samples].map(([route, samples]): RouteFigures => {
+    const viaNode = nodeHttpRecorder.samples.get(route);
+    const node = viaNode ? figuresOf(route, viaNode) : undefined;
+    return {
+      ...figuresOf(route, samples),
+      ...(node
+        ? {
+            viaNodeHttp: {
+              n: node.n,
+              p50Ms: node.p50Ms,
+              dynamoP50Ms: node.dynamoP50Ms,
+              ...(node.ratioMedianPerCall !== undefined
+                ? { ratioMedianPerCall: node.ratioMedianPerCall }
+                : {}),
+              ...(node.ratioP99 !== undefined ? { ratioP99: node.ratioP99 } : {}),
+            },
+          }
+        : {}),
+    };
+  });
   const order = ROUTES.map((r) => r.id);
   figures.sort((x, y) => order.indexOf(x.route) - order.indexOf(y.route));
   const missing = ROUTES.filter((r) => !recorder.samples.has(r.id)).map((r) => ({
@@ -257,7 +286,10 @@ export async function runRoutes(
     routes: figures,
     floor,
     missing,
-    failures: [...recorder.failures].map(([route, f]) => ({ route, ...f })),
+    failures: [
+      ...[...recorder.failures].map(([route, f]) => ({ route, ...f })),
+      ...[...nodeHttpRecorder.failures].map(([route, f]) => ({ route: `${route} (node:http)`, ...f })),
+    ],
   };
 }
 

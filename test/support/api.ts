@@ -9,7 +9,8 @@ import type { Timers } from '#domain/settings.ts';
 import { httpLogger } from '#http/errors.ts';
 import { MemoryEventPublisher } from '../../local/notifications.ts';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack.ts';
-import { QUIET_TIMERS } from './workflow.ts';
+import { callerBuilder, fetchSend } from './callers.ts';
+import { QUIET_TIMERS } from './fixtures.ts';
 
 /**
  * The whole local program for an integration test file: the shared DynamoDB Local (fresh tables per
@@ -78,51 +79,15 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     ...options,
   });
 
-  const call = async <T>({ method, path, token, body, headers }: CallInput): Promise<CallResult<T>> => {
-    const response = await fetch(`${stack.url}${path}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      },
-      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    let parsed: unknown = text;
-    if ((response.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
-    return { status: response.status, body: parsed as T, headers: response.headers };
-  };
+  const send = fetchSend(stack.url);
+  const call = <T>({ method, path, ...request }: CallInput): Promise<CallResult<T>> =>
+    send<T>(method, path, request);
 
-  const as = (role: Role, region: ProgramRegion = 'vancouver', sub?: string): Caller => {
-    let token: Promise<string> | undefined;
-    const get = () => {
-      token ??= stack.tokenFor(role, region, sub);
-      return token;
-    };
-    const send =
-      (method: string) =>
-      async <T>(path: string, body?: unknown, headers?: Record<string, string>) =>
-        call<T>({
-          method,
-          path: `/${region}${path}`,
-          token: await get(),
-          body,
-          ...(headers ? { headers } : {}),
-        });
-    return {
-      token: get,
-      get: async <T>(path: string, headers?: Record<string, string>) =>
-        call<T>({
-          method: 'GET',
-          path: `/${region}${path}`,
-          token: await get(),
-          ...(headers ? { headers } : {}),
-        }),
-      post: send('POST'),
-      patch: send('PATCH'),
-    };
-  };
+  const as: TestApi['as'] = callerBuilder(
+    (method, path, { token, body, headers }) =>
+      call<any>({ method, path, token, body, ...(headers ? { headers } : {}) }),
+    stack.tokenFor,
+  );
 
   return {
     ...stack,

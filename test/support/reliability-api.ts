@@ -6,6 +6,7 @@ import type { Stage } from '#domain/lifecycle.ts';
 import type { ProgramRegion, Role } from '#domain/roles.ts';
 import { WorkerInputSchema } from '#domain/worker.ts';
 import { startTestApi, type TestApi, type TestApiOptions } from './api.ts';
+import { callerBuilder } from './callers.ts';
 import { type FlowApi, type FlowCaller, workerForm } from './reliability-flow.ts';
 import { type SendOptions, send, type TimedReply } from './reliability-http.ts';
 import {
@@ -97,16 +98,6 @@ export async function startReliabilityApi(options: ReliabilityApiOptions = {}): 
   }
   // Idle sockets close after 4 s, before the gateway's 5 s keep-alive timeout can close one under a request.
   const agent = new Agent({ keepAlive: true, maxSockets: 64, timeout: 4000 });
-  const tokens = new Map<string, Promise<string>>();
-  const tokenFor = (role: Role, region: ProgramRegion, sub?: string) => {
-    const key = `${role}|${region}|${sub ?? ''}`;
-    let token = tokens.get(key);
-    if (!token) {
-      token = api.tokenFor(role, region, sub);
-      tokens.set(key, token);
-    }
-    return token;
-  };
   const sendRaw = <T>(method: string, path: string, sendOptions: SendOptions = {}) =>
     send<T>(agent, tracing.url, method, path, { timeoutMs: 60_000, ...sendOptions });
 
@@ -114,21 +105,7 @@ export async function startReliabilityApi(options: ReliabilityApiOptions = {}): 
     api,
     tracing,
     send: sendRaw,
-    as(role, region = 'vancouver', sub) {
-      const call =
-        (method: string) =>
-        async <T>(path: string, body?: unknown, headers?: Record<string, string>) =>
-          sendRaw<T>(method, `/${region}${path}`, {
-            token: await tokenFor(role, region, sub),
-            ...(body !== undefined ? { body } : {}),
-            ...(headers ? { headers } : {}),
-          });
-      return {
-        get: <T>(path: string, headers?: Record<string, string>) => call('GET')<T>(path, undefined, headers),
-        post: call('POST'),
-        patch: call('PATCH'),
-      };
-    },
+    as: callerBuilder((method, path, request) => sendRaw<any>(method, path, request), api.tokenFor),
     writesOf(reply) {
       const trace = tracing.trace(reply.requestId);
       return (trace?.operations ?? []).filter((op) => WRITE_OPERATIONS.has(op.operation) && !op.failed);

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Stage } from '#domain/lifecycle.ts';
 import type { ReferralForm } from '#domain/referral.ts';
 import { type ProgramRegion, Role } from '#domain/roles.ts';
-import { todayInProgramZone } from '#domain/vocabulary.ts';
 import type { WorkerForm } from '#domain/worker.ts';
+import { programDate, referralForm } from './fixtures.ts';
 
 /**
  * Driving referrals through the API over HTTP, shared by the reliability suite (through `startTestApi`)
@@ -27,68 +27,8 @@ export interface FlowApi {
   as(role: Role, region?: ProgramRegion, sub?: string): FlowCaller;
 }
 
-/** `YYYY-MM-DD` `days` from today in the program's time zone (negative for the past). */
-export function programDate(days: number): string {
-  const date = new Date(`${todayInProgramZone()}T12:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
-
-export interface FormOptions {
-  givenName?: string;
-  familyName?: string;
-  /** Put into every free-text field of the form (the PHI canary). */
-  text?: string;
-  urgency?: 'URGENT' | 'SOON' | 'ROUTINE';
-}
-
-/** A complete, valid referral form as a clinician's page sends it. */
-export function referralForm(region: ProgramRegion, options: FormOptions = {}): ReferralForm {
-  const text = options.text;
-  return {
-    referrer: {
-      name: 'Dr Bench Clinician',
-      team: 'Community Mental Health',
-      site: 'Site',
-      email: 'c@example.org',
-    },
-    client: {
-      givenName: options.givenName ?? 'Alex',
-      familyName: options.familyName ?? `Client-${randomUUID().slice(0, 8)}`,
-      ...(text ? { preferredName: text } : {}),
-      dateOfBirth: '1990-04-12',
-      phone: '604-555-0100',
-      safeToText: true,
-      safeToVoicemail: false,
-      neighbourhood: 'Kitsilano',
-      language: 'English',
-      interpreterNeeded: false,
-    },
-    consent: {
-      given: true,
-      scope: ['SHARE_WITH_PEER_WORKER', 'CONTACT_CLIENT'],
-      date: programDate(-10),
-      expiresOn: programDate(355),
-    },
-    goals: [{ text: text ? `${text} wants to get out twice a week` : 'Get out of the house twice a week' }],
-    preferences: {
-      livedExperience: { values: ['MOOD', 'ANXIETY'], mustHave: false },
-      languages: { values: ['English'], mustHave: false },
-      ...(text ? { interests: { values: [text], mustHave: false } } : {}),
-    },
-    availability: [{ day: 'TUE', part: 'AFTERNOON' }],
-    ...(text
-      ? {
-          logistics: { transportNeeds: text, accessibilityNeeds: text },
-          safety: { homeVisitSafetyNotes: text, riskSummary: text },
-          currentSupports: text,
-        }
-      : {}),
-    reasonForReferral: text ? `${text} is isolated after discharge` : 'Isolated after discharge',
-    urgency: options.urgency ?? 'ROUTINE',
-    region,
-  };
-}
+// The referral form and program dates are shared with the data tests: test/support/fixtures.ts.
+export { type FormOptions, programDate, referralForm } from './fixtures.ts';
 
 /** A valid worker profile (the bench's workers get room for many clients). */
 export function workerForm(overrides: Partial<WorkerForm> = {}): WorkerForm {

@@ -8,11 +8,10 @@ import type { Store } from '#data/store.ts';
 import { ensureTable } from '#data/table.ts';
 import { createWorker } from '#data/workers.ts';
 import { type LifecycleEvent, Stage } from '#domain/lifecycle.ts';
-import type { Referral } from '#domain/referral.ts';
-import { type ReferralForm, type ReferralInput, ReferralInputSchema } from '#domain/referral.ts';
+import type { Referral, ReferralInput } from '#domain/referral.ts';
 import { type ProgramRegion, Role } from '#domain/roles.ts';
-import { todayInProgramZone } from '#domain/vocabulary.ts';
 import { type Worker, type WorkerForm, type WorkerInput, WorkerInputSchema } from '#domain/worker.ts';
+import { referralInput } from './fixtures.ts';
 
 export interface TestStore extends Store {
   /** Every DynamoDB operation this store sent, in order (clear it with `requests.length = 0`). */
@@ -47,50 +46,8 @@ export async function makeTestStore(region: ProgramRegion = 'vancouver'): Promis
   };
 }
 
-/** `YYYY-MM-DD` `days` from today in the program's time zone (negative for the past). */
-export function localDate(days: number): string {
-  const date = new Date(`${todayInProgramZone()}T12:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
-
-/** A complete, valid referral form (parsed by the real schema), with overrides per section. */
-export function referralInput(
-  overrides: Partial<ReferralForm> = {},
-  region: ProgramRegion = 'vancouver',
-): ReferralInput {
-  const form: ReferralForm = {
-    referrer: {
-      name: 'Dr Test Clinician',
-      team: 'Community Mental Health',
-      site: 'Test Site',
-      email: 'clin@example.org',
-    },
-    client: {
-      givenName: 'Alex',
-      familyName: `Client-${randomUUID().slice(0, 8)}`,
-      dateOfBirth: '1990-04-12',
-      phone: '604-555-0100',
-      safeToText: true,
-      safeToVoicemail: false,
-      neighbourhood: 'Kitsilano',
-      language: 'English',
-      interpreterNeeded: false,
-    },
-    consent: {
-      given: true,
-      scope: ['SHARE_WITH_PEER_WORKER', 'CONTACT_CLIENT'],
-      date: localDate(-10),
-      expiresOn: localDate(355),
-    },
-    goals: [{ text: 'Get out of the house twice a week' }],
-    reasonForReferral: 'Isolated after discharge',
-    urgency: 'ROUTINE',
-    region,
-    ...overrides,
-  };
-  return ReferralInputSchema.parse(form);
-}
+// One referral builder for the tests and the bench: test/support/fixtures.ts.
+export { programDate as localDate, referralInput } from './fixtures.ts';
 
 /** A complete, valid worker profile (parsed by the real schema). */
 export function workerInput(overrides: Partial<WorkerForm> = {}): WorkerInput {

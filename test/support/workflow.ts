@@ -8,7 +8,7 @@ import type { TransitionInput } from '#data/referrals/transition.ts';
 import { type AlertKind, type LifecycleEvent, Stage, waitFor } from '#domain/lifecycle.ts';
 import type { Referral, ReferralInput } from '#domain/referral.ts';
 import { type ProgramRegion, Role } from '#domain/roles.ts';
-import { type Timers, timersWith } from '#domain/settings.ts';
+import type { Timers } from '#domain/settings.ts';
 import { type AppliedTransition, applyTransition, startReferralWorkflow } from '#services/transitions.ts';
 import { type SynthesizedWorkflow, synthesizeWorkflow } from '../../infra/asl.ts';
 import { ConsoleNotifier, MemoryEventPublisher } from '../../local/notifications.ts';
@@ -17,17 +17,11 @@ import {
   LocalWorkflowRunner,
   type LocalWorkflowRunnerOptions,
 } from '../../local/workflow-runner.ts';
+import { QUIET_TIMERS } from './fixtures.ts';
 import { actors, makeTestStore, referralInput, type TestStore } from './store.ts';
 
-/** Timers long enough never to fire during a test (seconds). */
-export const QUIET_TIMERS: Timers = timersWith({
-  triage: 3600,
-  match: 3600,
-  goals: 3600,
-  noSession: 3600,
-  closure: 3600,
-  holdReview: 3600,
-});
+/** Timers long enough never to fire during a test (seconds), shared with the bench (fixtures.ts). */
+export { QUIET_TIMERS };
 
 /**
  * Polls `probe` until it returns a value other than undefined/false, or fails after `timeoutMs` with

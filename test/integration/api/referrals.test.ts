@@ -9,6 +9,7 @@ import { logSession } from '#data/sessions.ts';
 import { Stage } from '#domain/lifecycle.ts';
 import type { Referral, ReferralInput } from '#domain/referral.ts';
 import { captureHttpLog, startTestApi, type TestApi } from '../../support/api.ts';
+import { type CapturedOutput, captureAllOutput } from '../../support/output.ts';
 import { actors, localDate, referralInput, seedReferral, seedWorker } from '../../support/store.ts';
 import { eventually } from '../../support/workflow.ts';
 
@@ -23,9 +24,12 @@ let api: TestApi;
 let clinician: string;
 /** What the handlers wrote through the HTTP logger (the access log), as text. */
 let logLines: string[] = [];
-const everything = () => [...api.output, ...logLines].join('\n');
+/** Everything else this process printed: every console method, stdout and stderr (vitest hides console.*). */
+let printed: CapturedOutput | undefined;
+const everything = () => [...api.output, ...logLines, printed?.text() ?? ''].join('\n');
 
 beforeAll(async () => {
+  printed = captureAllOutput();
   logLines = captureHttpLog();
   api = await startTestApi();
   clinician = api.demo.vancouver.staff.clinician;
@@ -33,6 +37,7 @@ beforeAll(async () => {
 afterAll(async () => {
   vi.restoreAllMocks();
   await api?.stop();
+  printed?.restore();
 });
 
 /** A valid referral form for a new client named with the canary. */

@@ -32,7 +32,7 @@ export const ALLOWED_IMPORTS: Readonly<Record<Layer, readonly Layer[]>> = {
   aws: ['domain', 'app'],
   services: ['domain', 'app', 'data'],
   api: ['domain'],
-  http: ['domain', 'app', 'api', 'data'],
+  http: ['domain', 'app', 'api'],
   functions: ['domain', 'app', 'data', 'aws', 'services', 'api', 'http'],
   workflows: ['domain', 'app', 'data', 'aws', 'services', 'http'],
   // The stack reads the route table, the table's key design and the state machine's definition.

@@ -480,7 +480,7 @@ export const routes = defineRoutes({
     roles: [],
     public: true,
     tag: 'Service',
-    summary: 'This API as a readable page (offline)',
+    summary: 'The interactive API reference (try calls with a bearer token)',
     responses: { 200: null },
     produces: 'text/html',
     handler: { file: OPENAPI, export: 'docs' },

@@ -22,7 +22,7 @@ export interface OpenApiDocument {
   openapi: string;
   info: { title: string; version: string; description: string };
   servers: OpenApiServer[];
-  tags: { name: string }[];
+  tags: { name: string; description?: string }[];
   paths: Record<string, Record<string, unknown>>;
   components: {
     schemas: Record<string, JsonSchema>;
@@ -32,6 +32,19 @@ export interface OpenApiDocument {
 }
 
 const COMPONENT_REF = '#/components/schemas/';
+
+/** What each group of operations is for (the reference's sections). */
+export const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  Referrals: 'Submit, read, correct and re-refer referrals; each read of details is access-logged',
+  Lifecycle: 'Move a referral through its stages; each call is one conditional write, 409 if it moved',
+  Work: 'What the matched peer worker records: goal ratings, sessions and concerns',
+  Workers: "The region's roster of peer support workers; creating one creates their login",
+  Users: "The region's accounts (coordinators, clinicians, admins)",
+  Supervision: 'Debriefs due after sessions that asked for one',
+  Alerts: "The caller's inbox of alerts (ids, kinds and stages only, never health information)",
+  Reports: 'Program figures for a date range (America/Vancouver days)',
+  Service: 'Public: liveness, this document and its interactive reference',
+};
 
 /**
  * Converts zod schemas to JSON Schema, hoisting every named schema (registered in `z.globalRegistry` with an
@@ -240,7 +253,10 @@ export function buildOpenApiDocument(
         'an emergency service.',
     },
     servers: options.servers ?? [{ url: '/' }],
-    tags: [...new Set(routes.map((route) => route.tag))].map((name) => ({ name })),
+    tags: [...new Set(routes.map((route) => route.tag))].map((name) => ({
+      name,
+      ...(TAG_DESCRIPTIONS[name] ? { description: TAG_DESCRIPTIONS[name] } : {}),
+    })),
     paths,
     components: {
       schemas: collector.components,

@@ -149,13 +149,14 @@ function parameters(route: RouteSpec, collector: SchemaCollector): unknown[] {
     const properties = (json?.properties ?? {}) as Record<string, JsonSchema>;
     const required = new Set((json?.required ?? []) as string[]);
     for (const name of names ?? Object.keys(properties)) {
-      const { description, ...property } = properties[name] ?? { type: 'string' };
+      const { description, examples, ...property } = properties[name] ?? { type: 'string' };
       result.push({
         name,
         in: where,
         required: where === 'path' || required.has(name),
         ...(typeof description === 'string' ? { description } : {}),
         schema: property,
+        ...(Array.isArray(examples) && examples.length > 0 ? { example: examples[0] } : {}),
       });
     }
   };
@@ -168,6 +169,7 @@ function parameters(route: RouteSpec, collector: SchemaCollector): unknown[] {
       required: false,
       description: 'A replay with the same key (per caller) returns the first response',
       schema: { type: 'string', minLength: 1, maxLength: 255 },
+      example: '3f0c2d1e-submit-referral-1',
     });
   }
   return result;
@@ -189,6 +191,9 @@ function operation(route: RouteSpec, collector: SchemaCollector): Record<string,
     responses[String(status)] = { $ref: `#/components/responses/${ERROR_RESPONSES[status]!.name}` };
   }
   const body = route.request?.body;
+  const bodySchema = body ? collector.convert(body, 'input') : undefined;
+  // The body schema's first example (zod metadata) is the request's example too.
+  const bodyExample = (bodySchema?.examples as unknown[] | undefined)?.[0];
   return {
     operationId: route.id,
     summary: route.summary,
@@ -202,7 +207,12 @@ function operation(route: RouteSpec, collector: SchemaCollector): Record<string,
       ? {
           requestBody: {
             required: !body.safeParse(undefined).success,
-            content: { 'application/json': { schema: collector.convert(body, 'input') } },
+            content: {
+              'application/json': {
+                schema: bodySchema,
+                ...(bodyExample === undefined ? {} : { example: bodyExample }),
+              },
+            },
           },
         }
       : {}),

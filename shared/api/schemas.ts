@@ -36,9 +36,25 @@ import { WorkerInputSchema } from '#domain/worker.ts';
 // Parameters
 // ---------------------------------------------------------------------------------------------------------
 
-export const IdParamsSchema = z.object({ id: IdSchema });
-export const GoalParamsSchema = z.object({ id: IdSchema, goalId: IdSchema });
-export const SessionParamsSchema = z.object({ id: IdSchema, sessionId: IdSchema });
+/** Descriptions and examples for the document (zod metadata: the one source the OpenAPI generator reads). */
+const about = (description: string, example?: unknown) =>
+  z.meta(example === undefined ? { description } : { description, examples: [example] });
+
+const PathIdSchema = IdSchema.check(
+  about(
+    'The id of the item this path names: a referral, worker (their `sub`), debrief or alert, as its list or its creation returned it',
+    '01JD3F2Q8X5M7K9P4R6T8V0W2Y',
+  ),
+);
+export const IdParamsSchema = z.object({ id: PathIdSchema });
+export const GoalParamsSchema = z.object({
+  id: PathIdSchema,
+  goalId: IdSchema.check(about('The id of one of the referral’s goals', '01JD3F4B2C6D8E0F2G4H6J8K0M')),
+});
+export const SessionParamsSchema = z.object({
+  id: PathIdSchema,
+  sessionId: IdSchema.check(about('The id of one of the referral’s sessions', '01JD3F5N7P9Q1R3S5T7V9W1X3Y')),
+});
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 100;
@@ -53,11 +69,18 @@ export const ListQuerySchema = z.object({
       z.int('Must be a whole number'),
       z.gte(1, 'Must be at least 1'),
       z.lte(MAX_LIMIT, `Must be at most ${MAX_LIMIT}`),
+      about(`How many items per page, 1…${MAX_LIMIT} (default ${DEFAULT_LIMIT})`, 20),
     ),
     DEFAULT_LIMIT,
   ),
   nextToken: z.optional(
-    z.string().check(z.minLength(1), z.maxLength(2048, 'Must be at most 2048 characters')),
+    z
+      .string()
+      .check(
+        z.minLength(1),
+        z.maxLength(2048, 'Must be at most 2048 characters'),
+        about('The next page: the `nextToken` of the previous page, as returned', 'eyJwayI6IlJFRiMwMUpEMyJ9'),
+      ),
   ),
 });
 
@@ -66,25 +89,50 @@ export const QueryBooleanSchema = z.pipe(
   z.enum(['true', 'false']),
   z.transform((value: 'true' | 'false') => value === 'true'),
 );
+const queryBoolean = (description: string, example: 'true' | 'false') =>
+  z.pipe(z.enum(['true', 'false']).check(about(description, example)), QueryBooleanSchema);
 
-export const ReferralListQuerySchema = z.extend(ListQuerySchema, { stage: z.optional(StageSchema) });
-export const WorkerListQuerySchema = z.extend(ListQuerySchema, { active: z.optional(QueryBooleanSchema) });
-export const UserListQuerySchema = z.object({ role: z.optional(RoleSchema) });
-export const AlertListQuerySchema = z.extend(ListQuerySchema, {
-  acknowledged: z.optional(QueryBooleanSchema),
+export const ReferralListQuerySchema = z.extend(ListQuerySchema, {
+  stage: z.optional(StageSchema.check(about('Only referrals in this stage', 'AWAITING_MATCH'))),
 });
-export const DebriefListQuerySchema = z.extend(ListQuerySchema, { done: z.optional(QueryBooleanSchema) });
+export const WorkerListQuerySchema = z.extend(ListQuerySchema, {
+  active: z.optional(queryBoolean('`true`: only active workers; `false`: only inactive ones', 'true')),
+});
+export const UserListQuerySchema = z.object({
+  role: z.optional(RoleSchema.check(about('Only accounts with this role', 'peer-worker'))),
+});
+export const AlertListQuerySchema = z.extend(ListQuerySchema, {
+  acknowledged: z.optional(
+    queryBoolean('`false`: only alerts still to acknowledge; `true`: only acknowledged ones', 'false'),
+  ),
+});
+export const DebriefListQuerySchema = z.extend(ListQuerySchema, {
+  done: z.optional(queryBoolean('`false`: only debriefs still due; `true`: only done ones', 'false')),
+});
 
 /** Reports cover at most a little over a year (a fiscal year with margin). */
 export const MAX_REPORT_DAYS = 400;
 const bothDates = (q: { from: string; to: string }) => isIsoDate(q.from) && isIsoDate(q.to);
-export const ReportQuerySchema = z.object({ from: IsoDateSchema, to: IsoDateSchema }).check(
-  z.refine((q) => !bothDates(q) || q.from <= q.to, { error: 'Must not be before `from`', path: ['to'] }),
-  z.refine((q) => !bothDates(q) || (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 <= MAX_REPORT_DAYS, {
-    error: `The range must be at most ${MAX_REPORT_DAYS} days`,
-    path: ['to'],
-  }),
-);
+export const ReportQuerySchema = z
+  .object({
+    from: IsoDateSchema.check(about('First day of the range (America/Vancouver), YYYY-MM-DD', '2026-01-01')),
+    to: IsoDateSchema.check(
+      about(
+        `Last day of the range, not before \`from\`, at most ${MAX_REPORT_DAYS} days after`,
+        '2026-03-31',
+      ),
+    ),
+  })
+  .check(
+    z.refine((q) => !bothDates(q) || q.from <= q.to, { error: 'Must not be before `from`', path: ['to'] }),
+    z.refine(
+      (q) => !bothDates(q) || (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 <= MAX_REPORT_DAYS,
+      {
+        error: `The range must be at most ${MAX_REPORT_DAYS} days`,
+        path: ['to'],
+      },
+    ),
+  );
 
 // ---------------------------------------------------------------------------------------------------------
 // Envelopes

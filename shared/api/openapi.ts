@@ -193,7 +193,9 @@ function operation(route: RouteSpec, collector: SchemaCollector): Record<string,
   const body = route.request?.body;
   const bodySchema = body ? collector.convert(body, 'input') : undefined;
   // The body schema's first example (zod metadata) is the request's example too.
-  const bodyExample = (bodySchema?.examples as unknown[] | undefined)?.[0];
+  const ref = typeof bodySchema?.$ref === 'string' ? bodySchema.$ref.slice(COMPONENT_REF.length) : undefined;
+  const examples = (ref ? collector.components[ref] : bodySchema)?.examples as unknown[] | undefined;
+  const bodyExample = examples?.[0];
   return {
     operationId: route.id,
     summary: route.summary,

@@ -163,17 +163,36 @@ export const ErrorBodySchema = z
  * `POST /referrals/{id}/rerefer`: the new referral is prefilled from the old one; any section sent here
  * replaces the copied one (a renewed consent, new goals). An empty body re-refers as is.
  */
-export const RereferInputSchema = z._default(
-  strictObject(
-    Object.fromEntries(REFERRAL_SECTIONS.map((section) => [section, ReferralPatchSchema.shape[section]])) as {
-      [K in (typeof REFERRAL_SECTIONS)[number]]: (typeof ReferralPatchSchema.shape)[K];
-    },
-  ),
-  {},
-);
+export const RereferInputSchema = z
+  ._default(
+    strictObject(
+      Object.fromEntries(
+        REFERRAL_SECTIONS.map((section) => [section, ReferralPatchSchema.shape[section]]),
+      ) as {
+        [K in (typeof REFERRAL_SECTIONS)[number]]: (typeof ReferralPatchSchema.shape)[K];
+      },
+    ),
+    {},
+  )
+  .check(
+    z.meta({
+      examples: [
+        {
+          consent: {
+            given: true,
+            scope: ['SHARE_WITH_PEER_WORKER', 'CONTACT_CLIENT'],
+            date: '2026-11-20',
+            expiresOn: '2030-11-19',
+          },
+        },
+      ],
+    }),
+  );
 
 /** `POST /referrals/{id}/resume`: the reason is optional, and so is the body. */
-export const ResumeBodySchema = z._default(ResumeInputSchema, {});
+export const ResumeBodySchema = z
+  ._default(ResumeInputSchema, {})
+  .check(z.meta({ examples: [{ reason: 'The client is back from travelling' }] }));
 
 // ---------------------------------------------------------------------------------------------------------
 // Views

@@ -98,6 +98,9 @@ export const ConsentSchema = strictObject({
     z.refine((scope) => REQUIRED_CONSENT_SCOPES.every((s) => scope.includes(s)), {
       error: `Consent must include ${REQUIRED_CONSENT_SCOPES.join(' and ')}`,
     }),
+    z.describe(
+      `What the client consented to; must include ${REQUIRED_CONSENT_SCOPES.join(' and ')} (a referral without both is refused)`,
+    ),
   ),
   /** When consent was given (not in the future). */
   date: IsoDateSchema,
@@ -222,7 +225,44 @@ export const ReferralInputSchema = strictObject({
   reasonForReferral: sections.reasonForReferral,
   urgency: sections.urgency,
   region: ProgramRegionSchema,
-});
+}).check(
+  z.meta({
+    examples: [
+      {
+        referrer: {
+          name: 'Dr Casey Demo',
+          team: 'Community Mental Health',
+          site: 'Broadway Clinic',
+          email: 'casey.demo@example.org',
+        },
+        client: {
+          givenName: 'Jordan',
+          familyName: 'Example',
+          preferredName: 'Jo',
+          pronouns: 'they/them',
+          dateOfBirth: '1987-06-02',
+          phone: '604-555-0142',
+          safeToText: true,
+          safeToVoicemail: false,
+          neighbourhood: 'Kitsilano',
+          language: 'English',
+          interpreterNeeded: false,
+        },
+        consent: {
+          given: true,
+          scope: ['SHARE_WITH_PEER_WORKER', 'CONTACT_CLIENT'],
+          date: '2026-11-20',
+          expiresOn: '2030-11-19',
+        },
+        goals: [{ text: 'Get out of the house twice a week' }],
+        preferences: { livedExperience: { values: ['ANXIETY', 'MOOD'], mustHave: false } },
+        reasonForReferral: 'Isolated since a hospital stay; keen to rebuild routines.',
+        urgency: 'SOON',
+        region: 'vancouver',
+      },
+    ],
+  }),
+);
 export type ReferralInput = z.infer<typeof ReferralInputSchema>;
 /** The form as sent (defaults not yet applied). */
 export type ReferralForm = z.input<typeof ReferralInputSchema>;
@@ -248,6 +288,7 @@ export const ReferralPatchSchema = strictObject({
   z.refine((patch) => REFERRAL_SECTIONS.some((section) => patch[section] !== undefined), {
     error: 'Nothing to change: send at least one section',
   }),
+  z.meta({ examples: [{ urgency: 'URGENT', version: 1 }] }),
 );
 export type ReferralPatch = z.infer<typeof ReferralPatchSchema>;
 

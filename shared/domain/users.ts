@@ -13,7 +13,12 @@ export const CreateUserBodySchema = z
     familyName: NameSchema,
     role: RoleSchema,
   })
-  .register(z.globalRegistry, { id: 'CreateUserInput' });
+  .register(z.globalRegistry, {
+    id: 'CreateUserInput',
+    examples: [
+      { email: 'riley.example@example.org', givenName: 'Riley', familyName: 'Example', role: 'clinician' },
+    ],
+  });
 export type CreateUserBody = z.infer<typeof CreateUserBodySchema>;
 
 export const NewUserSchema = z.extend(CreateUserBodySchema, { region: ProgramRegionSchema });

@@ -52,10 +52,13 @@ export const IdSchema = z
     z.regex(/^[A-Za-z0-9_-]+$/, 'Must be an id (letters, digits, - and _)'),
   );
 
-export const EmailSchema = z.pipe(
-  z.string().check(z.trim(), z.maxLength(254, 'Must be at most 254 characters')),
-  z.email({ error: 'Must be an email address' }),
-);
+export const EmailSchema = z
+  .pipe(
+    z.string().check(z.trim(), z.maxLength(254, 'Must be at most 254 characters')),
+    z.email({ error: 'Must be an email address' }),
+  )
+  // Trimmed first, then checked: the document states the format the server enforces.
+  .check(z.meta({ format: 'email' }));
 
 const PHONE_PATTERN = /^\+?[0-9(][0-9 ().-]{5,19}(\s*(x|ext\.?)\s*[0-9]{1,6})?$/i;
 

@@ -47,13 +47,19 @@ export const GoalsInputSchema = strictObject({
   goals: z
     .array(GoalInputSchema)
     .check(z.minLength(1, 'At least one goal'), z.maxLength(10, 'At most 10 goals')),
-});
+}).check(
+  z.meta({
+    examples: [
+      { goals: [{ title: 'Walk to the community centre twice a week', description: 'Saturdays first' }] },
+    ],
+  }),
+);
 export type GoalsInput = z.infer<typeof GoalsInputSchema>;
 
 export const GoalRatingInputSchema = strictObject({
   rating: GoalRatingValueSchema,
   note: optionalText(1000),
-});
+}).check(z.meta({ examples: [{ rating: 1, note: 'Walking most weeks now' }] }));
 export type GoalRatingInput = z.infer<typeof GoalRatingInputSchema>;
 
 export interface GoalRating {
@@ -105,7 +111,7 @@ const sessionFields = {
 export const SessionInputSchema = strictObject({
   ...sessionFields,
   debriefNeeded: z._default(sessionFields.debriefNeeded, false),
-});
+}).check(z.meta({ examples: [{ date: '2026-11-28', mode: 'WALK', minutes: 60, debriefNeeded: false }] }));
 export type SessionInput = z.infer<typeof SessionInputSchema>;
 
 /** A session correction: any fields, `version` as read. Nothing defaults, so omitted fields stay. */
@@ -120,6 +126,7 @@ export const SessionPatchSchema = strictObject({
   z.refine((patch) => Object.keys(patch).some((key) => key !== 'version'), {
     error: 'Nothing to change: send at least one field',
   }),
+  z.meta({ examples: [{ minutes: 45, version: 1 }] }),
 );
 export type SessionPatch = z.infer<typeof SessionPatchSchema>;
 
@@ -145,30 +152,53 @@ export interface Session {
 export const ClosureInputSchema = strictObject({
   reason: ClosureReasonSchema,
   summary: requiredText(2000),
-});
+}).check(
+  z.meta({
+    examples: [{ reason: 'GOALS_MET', summary: 'Goals reached: weekly walks and a community class.' }],
+  }),
+);
 export type ClosureInput = z.infer<typeof ClosureInputSchema>;
 
 /** `decline` at triage: its own reasons (`DECLINE_REASONS`), since nothing was started. */
 export const DeclineInputSchema = strictObject({
   reason: DeclineReasonSchema,
   summary: requiredText(2000),
-});
+}).check(
+  z.meta({
+    examples: [{ reason: 'OUTSIDE_REGION', summary: 'Please refer to the program where the client lives.' }],
+  }),
+);
 export type DeclineInput = z.infer<typeof DeclineInputSchema>;
 
 /** `withdraw` by the referring clinician: closes with reason `WITHDRAWN` and this text as the summary. */
-export const WithdrawInputSchema = strictObject({ reason: requiredText(2000) });
+export const WithdrawInputSchema = strictObject({ reason: requiredText(2000) }).check(
+  z.meta({ examples: [{ reason: 'The client now has support from another program.' }] }),
+);
 export type WithdrawInput = z.infer<typeof WithdrawInputSchema>;
 
-export const HoldInputSchema = strictObject({ reason: requiredText(500) });
+export const HoldInputSchema = strictObject({ reason: requiredText(500) }).check(
+  z.meta({ examples: [{ reason: 'The client is travelling until the end of the month.' }] }),
+);
 export type HoldInput = z.infer<typeof HoldInputSchema>;
 
 export const ResumeInputSchema = strictObject({ reason: optionalText(500) });
 export type ResumeInput = z.infer<typeof ResumeInputSchema>;
 
-export const MatchInputSchema = strictObject({ workerId: IdSchema });
+export const MatchInputSchema = strictObject({ workerId: IdSchema }).check(
+  z.meta({ examples: [{ workerId: '6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b' }] }),
+);
 export type MatchInput = z.infer<typeof MatchInputSchema>;
 
-export const ReassignInputSchema = strictObject({ workerId: IdSchema, reason: requiredText(500) });
+export const ReassignInputSchema = strictObject({ workerId: IdSchema, reason: requiredText(500) }).check(
+  z.meta({
+    examples: [
+      {
+        workerId: '6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b',
+        reason: 'A worker closer to the client’s neighbourhood',
+      },
+    ],
+  }),
+);
 export type ReassignInput = z.infer<typeof ReassignInputSchema>;
 
 /**
@@ -178,5 +208,5 @@ export type ReassignInput = z.infer<typeof ReassignInputSchema>;
 export const ConcernInputSchema = strictObject({
   level: ConcernLevelSchema,
   category: ConcernCategorySchema,
-});
+}).check(z.meta({ examples: [{ level: 'ROUTINE', category: 'WELLBEING' }] }));
 export type ConcernInput = z.infer<typeof ConcernInputSchema>;

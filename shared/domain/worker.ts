@@ -58,7 +58,23 @@ export const WorkerInputSchema = strictObject({
   interests: z._default(workerFields.interests, []),
   trainingCompleted: z._default(workerFields.trainingCompleted, []),
   active: z._default(workerFields.active, true),
-});
+}).check(
+  z.meta({
+    examples: [
+      {
+        firstName: 'Sam',
+        lastName: 'Rivera',
+        email: 'sam.rivera@example.org',
+        phone: '604-555-0199',
+        gender: 'NON_BINARY',
+        languages: ['English', 'Spanish'],
+        livedExperience: ['MOOD', 'ANXIETY'],
+        neighbourhoods: ['Kitsilano'],
+        maxCaseload: 6,
+      },
+    ],
+  }),
+);
 export type WorkerInput = z.infer<typeof WorkerInputSchema>;
 /** The form as sent (defaults not yet applied). */
 export type WorkerForm = z.input<typeof WorkerInputSchema>;
@@ -86,6 +102,7 @@ export const WorkerPatchSchema = strictObject({
   z.refine((patch) => Object.keys(patch).some((key) => key !== 'version'), {
     error: 'Nothing to change: send at least one field',
   }),
+  z.meta({ examples: [{ maxCaseload: 8, version: 1 }] }),
 );
 export type WorkerPatch = z.infer<typeof WorkerPatchSchema>;
 

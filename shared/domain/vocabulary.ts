@@ -262,7 +262,10 @@ export const DayPartSchema = z.enum(DAY_PARTS);
 export type DayPart = z.infer<typeof DayPartSchema>;
 
 /** One weekly time slot, e.g. Tuesday afternoons. */
-export const AvailabilitySlotSchema = strictObject({ day: WeekdaySchema, part: DayPartSchema });
+export const AvailabilitySlotSchema = strictObject({
+  day: WeekdaySchema.check(z.describe('Day of the week')),
+  part: DayPartSchema.check(z.describe('Part of the day: MORNING, AFTERNOON or EVENING')),
+});
 export type AvailabilitySlot = z.infer<typeof AvailabilitySlotSchema>;
 
 /** A week's slots, each at most once. */

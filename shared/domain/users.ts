@@ -8,10 +8,14 @@ export const NameSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength
 /** `POST /users` body: the region comes from the caller's token, never from the body. */
 export const CreateUserBodySchema = z
   .strictObject({
-    email: z.email().check(z.maxLength(254)),
-    givenName: NameSchema,
-    familyName: NameSchema,
-    role: RoleSchema,
+    email: z
+      .email()
+      .check(z.maxLength(254), z.describe('The person’s email: their login and where the invitation goes')),
+    givenName: NameSchema.check(z.describe('The person’s given name')),
+    familyName: NameSchema.check(z.describe('The person’s family name')),
+    role: RoleSchema.check(
+      z.describe('Their one role (Cognito group); coordinators may not create admins or coordinators'),
+    ),
   })
   .register(z.globalRegistry, {
     id: 'CreateUserInput',

@@ -35,6 +35,29 @@ describe('the OpenAPI document for a stranger', () => {
     expect(missing).toEqual([]);
   });
 
+  it('describes every field of every request body', () => {
+    // Prepare
+    const missing: string[] = [];
+    const walk = (schema: Json, where: string): void => {
+      if (!schema || typeof schema !== 'object') return;
+      if (schema.$ref) return walk(document.components.schemas[schema.$ref.split('/').pop()], where);
+      for (const [name, property] of Object.entries((schema.properties ?? {}) as Record<string, Json>)) {
+        if (!property.description) missing.push(`${where}.${name}`);
+        walk(property, `${where}.${name}`);
+      }
+      if (schema.items) walk(schema.items, `${where}[]`);
+      for (const branch of [...(schema.anyOf ?? []), ...(schema.oneOf ?? [])]) walk(branch, where);
+    };
+
+    // Act
+    for (const { where, op } of operations) {
+      if (op.requestBody) walk(op.requestBody.content['application/json'].schema, where);
+    }
+
+    // Assess
+    expect(missing).toEqual([]);
+  });
+
   it('gives an example of every parameter and request body', () => {
     // Act
     const missing = operations.flatMap(({ where, op }) => [

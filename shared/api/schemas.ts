@@ -217,37 +217,40 @@ export const ReferralViewDetailsSchema = z.extend(StoredReferralDetailsSchema, {
 });
 
 export const GoalViewSchema = strictObject({
-  id: z.string(),
-  referralId: z.string(),
-  title: z.string(),
-  description: z.optional(z.string()),
-  baselineRating: GoalRatingValueSchema,
-  latestRating: GoalRatingValueSchema,
+  id: z.string().check(about('The item’s id')),
+  referralId: z.string().check(about('The referral it belongs to')),
+  title: z.string().check(about('The goal, in the client’s words')),
+  description: z.optional(z.string()).check(about('What reaching the goal looks like')),
+  baselineRating: GoalRatingValueSchema.check(about('The rating when the goal was set (−1)')),
+  latestRating: GoalRatingValueSchema.check(about('The latest rating; the one the T-score at closure uses')),
   ratings: z.array(
     strictObject({
-      rating: GoalRatingValueSchema,
-      note: z.optional(z.string()),
-      at: z.string(),
-      by: z.string(),
+      rating: GoalRatingValueSchema.check(about('Goal attainment −2…+2')),
+      note: z.optional(z.string()).check(about('Free text (only for the worker who wrote it and staff)')),
+      at: z.string().check(about('When (ISO-8601 UTC)')),
+      by: z.string().check(about('Who (a user `sub`)')),
     }),
   ),
-  createdAt: z.string(),
-  achievedAt: z.optional(z.string()),
+  createdAt: z.string().check(about('When it was created (ISO-8601 UTC)')),
+  achievedAt: z.optional(z.string()).check(about('When the goal was marked achieved')),
 }).register(z.globalRegistry, { id: 'Goal' });
 
 export const SessionViewSchema = strictObject({
-  id: z.string(),
-  referralId: z.string(),
-  workerId: z.string(),
-  date: z.string(),
-  mode: SessionModeSchema,
-  minutes: z.number().check(z.int(), z.gte(1), z.lte(MAX_SESSION_MINUTES)),
+  id: z.string().check(about('The item’s id')),
+  referralId: z.string().check(about('The referral it belongs to')),
+  workerId: z.string().check(about('The worker (their `sub`)')),
+  date: z.string().check(about('The day (YYYY-MM-DD, America/Vancouver)')),
+  mode: SessionModeSchema.check(about('How the worker and client met')),
+  minutes: z
+    .number()
+    .check(z.int(), z.gte(1), z.lte(MAX_SESSION_MINUTES))
+    .check(about('Paid minutes, travel included')),
   /** Only for the worker who wrote it and staff; never for the referring clinician. */
-  note: z.optional(z.string()),
-  debriefNeeded: z.boolean(),
-  version: z.number().check(z.int()),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  note: z.optional(z.string()).check(about('Free text (only for the worker who wrote it and staff)')),
+  debriefNeeded: z.boolean().check(about('A supervision debrief was asked for')),
+  version: z.number().check(z.int()).check(about('Optimistic-lock version: send it back with a correction')),
+  createdAt: z.string().check(about('When it was created (ISO-8601 UTC)')),
+  updatedAt: z.string().check(about('When it last changed (ISO-8601 UTC)')),
 }).register(z.globalRegistry, { id: 'Session' });
 
 /**
@@ -256,57 +259,67 @@ export const SessionViewSchema = strictObject({
  * their own clients; staff everything in their region. Never: task tokens, execution names, table keys.
  */
 export const ReferralViewSchema = strictObject({
-  id: z.string(),
-  region: ProgramRegionSchema,
-  stage: StageSchema,
-  version: z.number().check(z.int()),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  stageEnteredAt: z.optional(z.string()),
-  urgency: z.optional(UrgencySchema),
-  referrerSub: z.optional(z.string()),
-  details: z.optional(ReferralViewDetailsSchema),
-  workerId: z.optional(z.string()),
-  workerFirstName: z.optional(z.string()),
-  matchedAt: z.optional(z.string()),
-  closedAt: z.optional(z.string()),
+  id: z.string().check(about('The item’s id')),
+  region: ProgramRegionSchema.check(about('The program region')),
+  stage: StageSchema.check(about('The lifecycle stage')),
+  version: z.number().check(z.int()).check(about('Optimistic-lock version: send it back with a correction')),
+  createdAt: z.string().check(about('When it was created (ISO-8601 UTC)')),
+  updatedAt: z.string().check(about('When it last changed (ISO-8601 UTC)')),
+  stageEnteredAt: z.optional(z.string()).check(about('When the current stage began')),
+  urgency: z.optional(UrgencySchema).check(about('How soon the client should be matched')),
+  referrerSub: z.optional(z.string()).check(about('The referring clinician (their `sub`)')),
+  details: z
+    .optional(ReferralViewDetailsSchema)
+    .check(about('The referral form as stored (what the caller’s role may see)')),
+  workerId: z.optional(z.string()).check(about('The worker (their `sub`)')),
+  workerFirstName: z.optional(z.string()).check(about('The matched worker’s first name')),
+  matchedAt: z.optional(z.string()).check(about('When the match was made')),
+  closedAt: z.optional(z.string()).check(about('When the referral closed')),
   closure: z.optional(
     strictObject({
-      reason: ClosureReasonSchema,
-      summary: z.string(),
-      closedBy: z.optional(z.string()),
+      reason: ClosureReasonSchema.check(about('The reason, as a code')),
+      summary: z.string().check(about('The summary for the referring clinician')),
+      closedBy: z.optional(z.string()).check(about('Who closed it')),
     }),
   ),
   declinedReason: z.optional(
     strictObject({
-      reason: DeclineReasonSchema,
-      summary: z.string(),
-      declinedBy: z.optional(z.string()),
+      reason: DeclineReasonSchema.check(about('The reason, as a code')),
+      summary: z.string().check(about('The summary for the referring clinician')),
+      declinedBy: z.optional(z.string()).check(about('Who declined it')),
     }),
   ),
-  previousReferralId: z.optional(z.string()),
-  possibleDuplicateOf: z.optional(z.string()),
-  lastSessionAt: z.optional(z.string()),
-  holdReason: z.optional(z.string()),
-  consentExpiresOn: z.optional(z.string()),
-  goals: z.optional(z.array(GoalViewSchema)),
-  sessions: z.optional(z.array(SessionViewSchema)),
+  previousReferralId: z.optional(z.string()).check(about('The referral this one re-refers')),
+  possibleDuplicateOf: z
+    .optional(z.string())
+    .check(about('An open referral for what looks like the same client')),
+  lastSessionAt: z.optional(z.string()).check(about('The day of the latest session')),
+  holdReason: z.optional(z.string()).check(about('Why sessions are on hold')),
+  consentExpiresOn: z.optional(z.string()).check(about('The last day the client’s consent covers')),
+  goals: z
+    .optional(z.array(GoalViewSchema))
+    .check(about('The client’s goals (not for the referring clinician)')),
+  sessions: z
+    .optional(z.array(SessionViewSchema))
+    .check(about('Logged sessions (staff and the matched worker only)')),
   /** The lifecycle events the caller may send now (the pages show these as actions). */
-  allowedEvents: z.optional(z.array(EventSchema)),
+  allowedEvents: z
+    .optional(z.array(EventSchema))
+    .check(about('The lifecycle events the caller may send now')),
 }).register(z.globalRegistry, { id: 'Referral' });
 
 export const AuditEventViewSchema = z
   .looseObject({
-    id: z.string(),
-    at: z.optional(z.string()),
-    kind: z.optional(z.string()),
-    event: z.optional(EventSchema),
-    from: z.optional(StageSchema),
-    to: z.optional(StageSchema),
-    by: z.optional(z.string()),
-    role: z.optional(RoleSchema),
+    id: z.string().check(about('The item’s id')),
+    at: z.optional(z.string()).check(about('When (ISO-8601 UTC)')),
+    kind: z.optional(z.string()).check(about('What happened, as a code')),
+    event: z.optional(EventSchema).check(about('The lifecycle event sent')),
+    from: z.optional(StageSchema).check(about('The stage before')),
+    to: z.optional(StageSchema).check(about('The stage after')),
+    by: z.optional(z.string()).check(about('Who (a user `sub`)')),
+    role: z.optional(RoleSchema).check(about('The role of who did it')),
     /** Which fields a correction changed (names only). */
-    fields: z.optional(z.array(z.string())),
+    fields: z.optional(z.array(z.string())).check(about('Which fields a correction changed (names only)')),
   })
   .register(z.globalRegistry, { id: 'AuditEvent' });
 
@@ -314,90 +327,97 @@ export const CandidatesViewSchema = z
   .object({
     items: z.array(
       z.object({
-        workerId: z.string(),
-        firstName: z.string(),
-        score: z.number(),
+        workerId: z.string().check(about('The worker (their `sub`)')),
+        firstName: z.string().check(about('The worker’s first name')),
+        score: z.number().check(about('Total match score (higher is a better fit)')),
         reasons: z.array(
           z.object({
-            criterion: z.enum(CRITERIA),
-            met: z.boolean(),
-            weight: z.number(),
-            points: z.number(),
-            detail: z.string(),
+            criterion: z.enum(CRITERIA).check(about('The matching criterion')),
+            met: z.boolean().check(about('Whether the worker meets it')),
+            weight: z.number().check(about('How much the criterion counts')),
+            points: z.number().check(about('Points it adds to the score')),
+            detail: z.string().check(about('Why, in plain words (no health information)')),
           }),
         ),
       }),
     ),
     excluded: z.array(
       z.object({
-        workerId: z.string(),
-        firstName: z.string(),
-        reason: z.enum(EXCLUSION_REASONS),
-        detail: z.string(),
+        workerId: z.string().check(about('The worker (their `sub`)')),
+        firstName: z.string().check(about('The worker’s first name')),
+        reason: z.enum(EXCLUSION_REASONS).check(about('The reason, as a code')),
+        detail: z.string().check(about('Why, in plain words (no health information)')),
       }),
     ),
   })
   .register(z.globalRegistry, { id: 'Candidates' });
 
 export const ConcernViewSchema = strictObject({
-  id: z.string(),
-  referralId: z.string(),
-  level: ConcernLevelSchema,
-  category: ConcernCategorySchema,
-  createdAt: z.string(),
+  id: z.string().check(about('The item’s id')),
+  referralId: z.string().check(about('The referral it belongs to')),
+  level: ConcernLevelSchema.check(about('URGENT or ROUTINE')),
+  category: ConcernCategorySchema.check(about('What the concern is about')),
+  createdAt: z.string().check(about('When it was created (ISO-8601 UTC)')),
 }).register(z.globalRegistry, { id: 'Concern' });
 
 export const WorkerViewSchema = z
   .extend(WorkerInputSchema, {
-    id: z.string(),
-    region: ProgramRegionSchema,
-    activeCaseload: z.number().check(z.int(), z.gte(0)),
-    version: z.number().check(z.int()),
-    createdAt: z.string(),
-    updatedAt: z.string(),
+    id: z.string().check(about('The item’s id')),
+    region: ProgramRegionSchema.check(about('The program region')),
+    activeCaseload: z.number().check(z.int(), z.gte(0)).check(about('Clients currently assigned')),
+    version: z
+      .number()
+      .check(z.int())
+      .check(about('Optimistic-lock version: send it back with a correction')),
+    createdAt: z.string().check(about('When it was created (ISO-8601 UTC)')),
+    updatedAt: z.string().check(about('When it last changed (ISO-8601 UTC)')),
     /** Paid minutes per month (program time zone), on a single worker's view. */
     minutesByMonth: z.optional(
       z.array(strictObject({ month: z.string(), minutes: z.number().check(z.int(), z.gte(0)) })),
     ),
     /** Referral ids of current clients, on a single worker's view. */
-    clients: z.optional(z.array(z.string())),
+    clients: z
+      .optional(z.array(z.string()))
+      .check(about('Referral ids of current clients (single-worker view)')),
   })
   .register(z.globalRegistry, { id: 'Worker' });
 
 export const CreatedUserSchema = strictObject({
-  sub: z.string(),
-  email: z.string(),
-  givenName: z.string(),
-  familyName: z.string(),
-  role: RoleSchema,
-  region: ProgramRegionSchema,
+  sub: z.string().check(about('The user’s id in the user pool')),
+  email: z.string().check(about('Email address')),
+  givenName: z.string().check(about('Given name')),
+  familyName: z.string().check(about('Family name')),
+  role: RoleSchema.check(about('The role of who did it')),
+  region: ProgramRegionSchema.check(about('The program region')),
 }).register(z.globalRegistry, { id: 'CreatedUser' });
 
 export const DebriefViewSchema = z
   .object({
-    id: z.string(),
-    referralId: z.string(),
-    sessionId: z.string(),
-    workerId: z.string(),
-    dueAt: z.string(),
-    done: z.boolean(),
-    doneAt: z.optional(z.string()),
-    doneBy: z.optional(z.string()),
+    id: z.string().check(about('The item’s id')),
+    referralId: z.string().check(about('The referral it belongs to')),
+    sessionId: z.string().check(about('The session that asked for the debrief')),
+    workerId: z.string().check(about('The worker (their `sub`)')),
+    dueAt: z.string().check(about('When the debrief is due (72 hours after the session)')),
+    done: z.boolean().check(about('The debrief took place')),
+    doneAt: z.optional(z.string()).check(about('When it was marked done')),
+    doneBy: z.optional(z.string()).check(about('Who marked it done')),
   })
   .register(z.globalRegistry, { id: 'Debrief' });
 
 export const AlertViewSchema = z
   .object({
-    id: z.string(),
-    kind: z.enum(ALERT_KINDS),
-    referralId: z.optional(z.string()),
-    stage: z.optional(StageSchema),
-    level: z.optional(ConcernLevelSchema),
+    id: z.string().check(about('The item’s id')),
+    kind: z.enum(ALERT_KINDS).check(about('What happened, as a code')),
+    referralId: z.optional(z.string()).check(about('The referral it belongs to')),
+    stage: z.optional(StageSchema).check(about('The lifecycle stage')),
+    level: z.optional(ConcernLevelSchema).check(about('URGENT or ROUTINE')),
     /** Ids and codes only (a reason code, a concern category, a session or worker id): never free text. */
-    details: z.optional(z.record(z.string(), z.union([z.string(), z.number()]))),
-    createdAt: z.string(),
-    acknowledgedAt: z.optional(z.string()),
-    acknowledgedBy: z.optional(z.string()),
+    details: z
+      .optional(z.record(z.string(), z.union([z.string(), z.number()])))
+      .check(about('The referral form as stored (what the caller’s role may see)')),
+    createdAt: z.string().check(about('When it was created (ISO-8601 UTC)')),
+    acknowledgedAt: z.optional(z.string()).check(about('When the caller acknowledged it')),
+    acknowledgedBy: z.optional(z.string()).check(about('Who acknowledged it')),
   })
   .register(z.globalRegistry, { id: 'Alert' });
 

@@ -147,11 +147,18 @@ export const ErrorBodySchema = z
     error: z.string().register(z.globalRegistry, {
       description: 'Machine-readable code: ValidationError, NotFound, IllegalTransition, …',
     }),
-    message: z.string(),
+    message: z.string().check(about('What went wrong, in plain words (never the values sent)')),
     issues: z
-      .optional(z.array(z.object({ path: z.string(), message: z.string() })))
+      .optional(
+        z.array(
+          z.object({
+            path: z.string().check(about('The field, as a dotted path')),
+            message: z.string().check(about('The rule it broke')),
+          }),
+        ),
+      )
       .register(z.globalRegistry, { description: 'Field paths and rules; never the values sent' }),
-    correlationId: z.optional(z.string()),
+    correlationId: z.optional(z.string()).check(about('Quote it when reporting an unexpected error')),
   })
   .register(z.globalRegistry, { id: 'Error' });
 
@@ -204,8 +211,8 @@ export const ResumeBodySchema = z
  */
 export const StoredReferralDetailsSchema = z.object({
   ...ReferralInputSchema.shape,
-  client: z.object(ClientSchema.shape),
-  consent: z.object(ConsentSchema.shape),
+  client: z.object(ClientSchema.shape).check(about('Who is referred')),
+  consent: z.object(ConsentSchema.shape).check(about('The client’s consent as given')),
 });
 
 /**
@@ -223,14 +230,16 @@ export const GoalViewSchema = strictObject({
   description: z.optional(z.string()).check(about('What reaching the goal looks like')),
   baselineRating: GoalRatingValueSchema.check(about('The rating when the goal was set (−1)')),
   latestRating: GoalRatingValueSchema.check(about('The latest rating; the one the T-score at closure uses')),
-  ratings: z.array(
-    strictObject({
-      rating: GoalRatingValueSchema.check(about('Goal attainment −2…+2')),
-      note: z.optional(z.string()).check(about('Free text (only for the worker who wrote it and staff)')),
-      at: z.string().check(about('When (ISO-8601 UTC)')),
-      by: z.string().check(about('Who (a user `sub`)')),
-    }),
-  ),
+  ratings: z
+    .array(
+      strictObject({
+        rating: GoalRatingValueSchema.check(about('Goal attainment −2…+2')),
+        note: z.optional(z.string()).check(about('Free text (only for the worker who wrote it and staff)')),
+        at: z.string().check(about('When (ISO-8601 UTC)')),
+        by: z.string().check(about('Who (a user `sub`)')),
+      }),
+    )
+    .check(about('Every rating, oldest first')),
   createdAt: z.string().check(about('When it was created (ISO-8601 UTC)')),
   achievedAt: z.optional(z.string()).check(about('When the goal was marked achieved')),
 }).register(z.globalRegistry, { id: 'Goal' });
@@ -275,20 +284,24 @@ export const ReferralViewSchema = strictObject({
   workerFirstName: z.optional(z.string()).check(about('The matched worker’s first name')),
   matchedAt: z.optional(z.string()).check(about('When the match was made')),
   closedAt: z.optional(z.string()).check(about('When the referral closed')),
-  closure: z.optional(
-    strictObject({
-      reason: ClosureReasonSchema.check(about('The reason, as a code')),
-      summary: z.string().check(about('The summary for the referring clinician')),
-      closedBy: z.optional(z.string()).check(about('Who closed it')),
-    }),
-  ),
-  declinedReason: z.optional(
-    strictObject({
-      reason: DeclineReasonSchema.check(about('The reason, as a code')),
-      summary: z.string().check(about('The summary for the referring clinician')),
-      declinedBy: z.optional(z.string()).check(about('Who declined it')),
-    }),
-  ),
+  closure: z
+    .optional(
+      strictObject({
+        reason: ClosureReasonSchema.check(about('The reason, as a code')),
+        summary: z.string().check(about('The summary for the referring clinician')),
+        closedBy: z.optional(z.string()).check(about('Who closed it')),
+      }),
+    )
+    .check(about('How the referral closed (reason and summary for the referrer)')),
+  declinedReason: z
+    .optional(
+      strictObject({
+        reason: DeclineReasonSchema.check(about('The reason, as a code')),
+        summary: z.string().check(about('The summary for the referring clinician')),
+        declinedBy: z.optional(z.string()).check(about('Who declined it')),
+      }),
+    )
+    .check(about('Why triage declined the referral')),
   previousReferralId: z.optional(z.string()).check(about('The referral this one re-refers')),
   possibleDuplicateOf: z
     .optional(z.string())
@@ -325,30 +338,36 @@ export const AuditEventViewSchema = z
 
 export const CandidatesViewSchema = z
   .object({
-    items: z.array(
-      z.object({
-        workerId: z.string().check(about('The worker (their `sub`)')),
-        firstName: z.string().check(about('The worker’s first name')),
-        score: z.number().check(about('Total match score (higher is a better fit)')),
-        reasons: z.array(
-          z.object({
-            criterion: z.enum(CRITERIA).check(about('The matching criterion')),
-            met: z.boolean().check(about('Whether the worker meets it')),
-            weight: z.number().check(about('How much the criterion counts')),
-            points: z.number().check(about('Points it adds to the score')),
-            detail: z.string().check(about('Why, in plain words (no health information)')),
-          }),
-        ),
-      }),
-    ),
-    excluded: z.array(
-      z.object({
-        workerId: z.string().check(about('The worker (their `sub`)')),
-        firstName: z.string().check(about('The worker’s first name')),
-        reason: z.enum(EXCLUSION_REASONS).check(about('The reason, as a code')),
-        detail: z.string().check(about('Why, in plain words (no health information)')),
-      }),
-    ),
+    items: z
+      .array(
+        z.object({
+          workerId: z.string().check(about('The worker (their `sub`)')),
+          firstName: z.string().check(about('The worker’s first name')),
+          score: z.number().check(about('Total match score (higher is a better fit)')),
+          reasons: z
+            .array(
+              z.object({
+                criterion: z.enum(CRITERIA).check(about('The matching criterion')),
+                met: z.boolean().check(about('Whether the worker meets it')),
+                weight: z.number().check(about('How much the criterion counts')),
+                points: z.number().check(about('Points it adds to the score')),
+                detail: z.string().check(about('Why, in plain words (no health information)')),
+              }),
+            )
+            .check(about('The score explained per criterion')),
+        }),
+      )
+      .check(about('Workers who may be matched, best first')),
+    excluded: z
+      .array(
+        z.object({
+          workerId: z.string().check(about('The worker (their `sub`)')),
+          firstName: z.string().check(about('The worker’s first name')),
+          reason: z.enum(EXCLUSION_REASONS).check(about('The reason, as a code')),
+          detail: z.string().check(about('Why, in plain words (no health information)')),
+        }),
+      )
+      .check(about('Workers never proposed, each with the reason')),
   })
   .register(z.globalRegistry, { id: 'Candidates' });
 
@@ -372,9 +391,16 @@ export const WorkerViewSchema = z
     createdAt: z.string().check(about('When it was created (ISO-8601 UTC)')),
     updatedAt: z.string().check(about('When it last changed (ISO-8601 UTC)')),
     /** Paid minutes per month (program time zone), on a single worker's view. */
-    minutesByMonth: z.optional(
-      z.array(strictObject({ month: z.string(), minutes: z.number().check(z.int(), z.gte(0)) })),
-    ),
+    minutesByMonth: z
+      .optional(
+        z.array(
+          strictObject({
+            month: z.string().check(about('The month (YYYY-MM, America/Vancouver)')),
+            minutes: z.number().check(z.int(), z.gte(0), about('Paid session minutes')),
+          }),
+        ),
+      )
+      .check(about('Paid minutes per month (single-worker view)')),
     /** Referral ids of current clients, on a single worker's view. */
     clients: z
       .optional(z.array(z.string()))
@@ -423,36 +449,52 @@ export const AlertViewSchema = z
 
 const count = z.number().check(z.int(), z.gte(0));
 const durationStats = z.object({
-  count,
-  medianDays: z.nullable(z.number()),
-  p90Days: z.nullable(z.number()),
+  count: count.check(about('How many referrals the figures cover')),
+  medianDays: z.nullable(z.number()).check(about('Median days; null when there are none')),
+  p90Days: z.nullable(z.number()).check(about('90th percentile of days; null when there are none')),
 });
 
 export const ReportSummarySchema = z
   .object({
-    region: ProgramRegionSchema,
-    from: IsoDateSchema,
-    to: IsoDateSchema,
+    region: ProgramRegionSchema.check(about('The program region')),
+    from: IsoDateSchema.check(about('First day of the range')),
+    to: IsoDateSchema.check(about('Last day of the range')),
     /** Referrals now in each stage among those created in the range. */
-    byStage: z.partialRecord(StageSchema, count),
-    created: count,
-    closed: count,
+    byStage: z
+      .partialRecord(StageSchema, count)
+      .check(about('Referrals created in the range, by their stage now')),
+    created: count.check(about('Referrals created in the range')),
+    closed: count.check(about('Referrals closed in the range')),
     /** Days from referral to match, and to closure. */
-    daysToMatch: durationStats,
-    daysToClosure: durationStats,
-    closureReasons: z.partialRecord(ClosureReasonSchema, count),
-    declineReasons: z.optional(z.partialRecord(DeclineReasonSchema, count)),
-    sessionsByMode: z.partialRecord(SessionModeSchema, count),
-    minutesByWorkerMonth: z.array(
-      z.object({
-        workerId: z.string(),
-        firstName: z.optional(z.string()),
-        month: z.string(),
-        minutes: count,
-      }),
-    ),
+    daysToMatch: durationStats.check(about('Days from referral to match')),
+    daysToClosure: durationStats.check(about('Days from referral to closure')),
+    closureReasons: z
+      .partialRecord(ClosureReasonSchema, count)
+      .check(about('Closures in the range by reason')),
+    declineReasons: z
+      .optional(z.partialRecord(DeclineReasonSchema, count))
+      .check(about('Declines at triage in the range by reason')),
+    sessionsByMode: z.partialRecord(SessionModeSchema, count).check(about('Sessions in the range by mode')),
+    minutesByWorkerMonth: z
+      .array(
+        z.object({
+          workerId: z.string().check(about('The worker (their `sub`)')),
+          firstName: z.optional(z.string()).check(about('The worker’s first name')),
+          month: z.string().check(about('The month (YYYY-MM, America/Vancouver)')),
+          minutes: count.check(about('Paid session minutes')),
+        }),
+      )
+      .check(about('Paid session minutes per worker per month')),
     /** Kiresuk–Sherman T-score per closed referral that had goals. */
-    tScores: z.array(z.object({ referralId: z.string(), closedAt: z.string(), tScore: z.number() })),
+    tScores: z
+      .array(
+        z.object({
+          referralId: z.string().check(about('The closed referral')),
+          closedAt: z.string().check(about('When it closed')),
+          tScore: z.number().check(about('Kiresuk–Sherman goal-attainment T-score (50 = as expected)')),
+        }),
+      )
+      .check(about('T-score per referral closed in the range that had goals')),
   })
   .register(z.globalRegistry, { id: 'ReportSummary' });
 

@@ -30,14 +30,14 @@ export type NewUser = z.infer<typeof NewUserSchema>;
 
 export const DirectoryUserSchema = z
   .object({
-    sub: z.string(),
-    email: z.string(),
-    givenName: z.string(),
-    familyName: z.string(),
-    role: RoleSchema,
-    region: ProgramRegionSchema,
-    enabled: z.boolean(),
-    createdAt: z.string(),
+    sub: z.string().check(z.describe('The user’s id in the user pool')),
+    email: z.string().check(z.describe('Email address (their login)')),
+    givenName: z.string().check(z.describe('Given name')),
+    familyName: z.string().check(z.describe('Family name')),
+    role: RoleSchema.check(z.describe('Their role (Cognito group)')),
+    region: ProgramRegionSchema.check(z.describe('The program region of the account')),
+    enabled: z.boolean().check(z.describe('A disabled account cannot sign in')),
+    createdAt: z.string().check(z.describe('When the account was created (ISO-8601 UTC)')),
   })
   .register(z.globalRegistry, { id: 'User' });
 export type DirectoryUser = z.infer<typeof DirectoryUserSchema>;

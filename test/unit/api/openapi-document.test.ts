@@ -35,7 +35,7 @@ describe('the OpenAPI document for a stranger', () => {
     expect(missing).toEqual([]);
   });
 
-  it('describes every field of every request body', () => {
+  it('describes every field of every request body and schema', () => {
     // Prepare
     const missing: string[] = [];
     const walk = (schema: Json, where: string): void => {
@@ -53,6 +53,7 @@ describe('the OpenAPI document for a stranger', () => {
     for (const { where, op } of operations) {
       if (op.requestBody) walk(op.requestBody.content['application/json'].schema, where);
     }
+    for (const [name, schema] of Object.entries(document.components.schemas)) walk(schema, `#${name}`);
 
     // Assess
     expect(missing).toEqual([]);

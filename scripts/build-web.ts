@@ -1,8 +1,10 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Plugin } from 'esbuild';
+import { DOCS_ASSETS, renderDocsHtml } from '../shared/api/openapi.ts';
 
 /**
  * Builds the pages (web/) into one HTML file, one JS file and one CSS file, with content-hashed names:
@@ -10,6 +12,8 @@ import { build, type Plugin } from 'esbuild';
  *   web/dist/index.html          no inline script or style (a strict Content-Security-Policy holds)
  *   web/dist/app-<hash>.js       Preact + the pages + the SAME zod schemas the API validates with
  *   web/dist/app-<hash>.css
+ *   web/dist/docs/               the API reference: Scalar's standalone bundle (from node_modules), its
+ *                                start-up script and index.html (the static copy the cloud serves)
  *
  * Everything is bundled: nothing is fetched from a CDN, so the pages work offline (`npm start`).
  * `npm run build:web` runs this; the browser tests call `buildWeb({ outDir })` into a directory of their own.
@@ -104,6 +108,8 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebR
   }
   await writeFile(join(outDir, 'index.html'), html);
 
+  await copyDocs(outDir);
+
   const files: BuiltFile[] = [];
   for (const name of ['index.html', jsName, cssName]) {
     const content = await readFile(join(outDir, name));
@@ -122,6 +128,32 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebR
     .sort((a, b) => b.bytes - a.bytes)
     .slice(0, 12);
   return { outDir, files, largestInputs };
+}
+
+/**
+ * Scalar's bundled zod probes for `new Function` (to compile faster parsers) on first use; under the docs
+ * page's policy (no 'unsafe-eval') the probe is blocked and reported as a violation, after which zod parses
+ * without it anyway. The probe is answered "no" up front instead. A new Scalar without this exact probe fails
+ * the build, so the change is looked at again rather than silently lost.
+ */
+const EVAL_PROBE = 'try{return new Function(""),!0}catch(e){return!1}';
+export function withoutEvalProbe(bundle: string): string {
+  const parts = bundle.split(EVAL_PROBE);
+  if (parts.length !== 2) {
+    throw new Error(`Expected Scalar's bundle to hold its eval probe once, found ${parts.length - 1}`);
+  }
+  return parts.join('return!1');
+}
+
+/** The API reference's files, same-origin with the pages: nothing from a CDN. */
+async function copyDocs(outDir: string): Promise<void> {
+  const require = createRequire(import.meta.url);
+  const docsDir = join(outDir, DOCS_ASSETS.dir);
+  await mkdir(docsDir, { recursive: true });
+  const reference = await readFile(require.resolve('@scalar/api-reference/browser/standalone.js'), 'utf8');
+  await writeFile(join(docsDir, DOCS_ASSETS.reference), withoutEvalProbe(reference));
+  await copyFile(join(WEB_DIR, 'docs', 'docs.js'), join(docsDir, DOCS_ASSETS.bootstrap));
+  await writeFile(join(docsDir, 'index.html'), renderDocsHtml());
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -1,4 +1,10 @@
-import { buildOpenApiDocument, type OpenApiDocument, renderDocsHtml, serversFor } from '#api/openapi.ts';
+import {
+  buildOpenApiDocument,
+  DOCS_CSP,
+  type OpenApiDocument,
+  renderDocsHtml,
+  serversFor,
+} from '#api/openapi.ts';
 import { ROUTES, routes } from '#api/routes.ts';
 import type { ProgramRegion } from '#domain/roles.ts';
 import { json, publicHandler, routeDispatcher } from '#http/middleware.ts';
@@ -33,15 +39,11 @@ export const openapi = publicHandler(routes.openapi, async ({ event, region }) =
   return json(200, documentFor(w.region, w.regionInPath));
 });
 
-export const docs = publicHandler(routes.docs, async ({ event, region }) => {
-  const w = where(event, region);
-  return {
-    statusCode: 200,
-    body: renderDocsHtml(documentFor(w.region, w.regionInPath)),
-    headers: {
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-    },
-  };
-});
+/** The interactive reference; its scripts are the pages' (`/docs/*.js`), served from the same origin. */
+export const docs = publicHandler(routes.docs, async () => ({
+  statusCode: 200,
+  body: renderDocsHtml({ specUrl: 'openapi.json' }),
+  headers: { 'content-security-policy': DOCS_CSP },
+}));
 
 export const dispatch = routeDispatcher(ROUTES, 'functions/api/openapi.ts', { openapi, docs });

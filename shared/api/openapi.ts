@@ -22,7 +22,7 @@ export interface OpenApiDocument {
   openapi: string;
   info: { title: string; version: string; description: string };
   servers: OpenApiServer[];
-  tags: { name: string }[];
+  tags: { name: string; description?: string }[];
   paths: Record<string, Record<string, unknown>>;
   components: {
     schemas: Record<string, JsonSchema>;
@@ -32,6 +32,19 @@ export interface OpenApiDocument {
 }
 
 const COMPONENT_REF = '#/components/schemas/';
+
+/** What each group of operations is for (the reference's sections). */
+export const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  Referrals: 'Submit, read, correct and re-refer referrals; each read of details is access-logged',
+  Lifecycle: 'Move a referral through its stages; each call is one conditional write, 409 if it moved',
+  Work: 'What the matched peer worker records: goal ratings, sessions and concerns',
+  Workers: "The region's roster of peer support workers; creating one creates their login",
+  Users: "The region's accounts (coordinators, clinicians, admins)",
+  Supervision: 'Debriefs due after sessions that asked for one',
+  Alerts: "The caller's inbox of alerts (ids, kinds and stages only, never health information)",
+  Reports: 'Program figures for a date range (America/Vancouver days)',
+  Service: 'Public: liveness, this document and its interactive reference',
+};
 
 /**
  * Converts zod schemas to JSON Schema, hoisting every named schema (registered in `z.globalRegistry` with an
@@ -136,13 +149,14 @@ function parameters(route: RouteSpec, collector: SchemaCollector): unknown[] {
     const properties = (json?.properties ?? {}) as Record<string, JsonSchema>;
     const required = new Set((json?.required ?? []) as string[]);
     for (const name of names ?? Object.keys(properties)) {
-      const { description, ...property } = properties[name] ?? { type: 'string' };
+      const { description, examples, ...property } = properties[name] ?? { type: 'string' };
       result.push({
         name,
         in: where,
         required: where === 'path' || required.has(name),
         ...(typeof description === 'string' ? { description } : {}),
         schema: property,
+        ...(Array.isArray(examples) && examples.length > 0 ? { example: examples[0] } : {}),
       });
     }
   };
@@ -155,6 +169,7 @@ function parameters(route: RouteSpec, collector: SchemaCollector): unknown[] {
       required: false,
       description: 'A replay with the same key (per caller) returns the first response',
       schema: { type: 'string', minLength: 1, maxLength: 255 },
+      example: '3f0c2d1e-submit-referral-1',
     });
   }
   return result;
@@ -176,6 +191,11 @@ function operation(route: RouteSpec, collector: SchemaCollector): Record<string,
     responses[String(status)] = { $ref: `#/components/responses/${ERROR_RESPONSES[status]!.name}` };
   }
   const body = route.request?.body;
+  const bodySchema = body ? collector.convert(body, 'input') : undefined;
+  // The body schema's first example (zod metadata) is the request's example too.
+  const ref = typeof bodySchema?.$ref === 'string' ? bodySchema.$ref.slice(COMPONENT_REF.length) : undefined;
+  const examples = (ref ? collector.components[ref] : bodySchema)?.examples as unknown[] | undefined;
+  const bodyExample = examples?.[0];
   return {
     operationId: route.id,
     summary: route.summary,
@@ -189,7 +209,12 @@ function operation(route: RouteSpec, collector: SchemaCollector): Record<string,
       ? {
           requestBody: {
             required: !body.safeParse(undefined).success,
-            content: { 'application/json': { schema: collector.convert(body, 'input') } },
+            content: {
+              'application/json': {
+                schema: bodySchema,
+                ...(bodyExample === undefined ? {} : { example: bodyExample }),
+              },
+            },
           },
         }
       : {}),
@@ -240,7 +265,10 @@ export function buildOpenApiDocument(
         'an emergency service.',
     },
     servers: options.servers ?? [{ url: '/' }],
-    tags: [...new Set(routes.map((route) => route.tag))].map((name) => ({ name })),
+    tags: [...new Set(routes.map((route) => route.tag))].map((name) => ({
+      name,
+      ...(TAG_DESCRIPTIONS[name] ? { description: TAG_DESCRIPTIONS[name] } : {}),
+    })),
     paths,
     components: {
       schemas: collector.components,
@@ -261,119 +289,61 @@ export function buildOpenApiDocument(
 // The docs page
 // ---------------------------------------------------------------------------------------------------------
 
+/**
+ * Where the docs page's scripts are, same-origin: scripts/build-web.ts copies Scalar's standalone bundle and
+ * the page's own start-up script into `<pages>/docs/`, which the local gateway serves and the cloud's
+ * CloudFront serves beside the pages.
+ */
+export const DOCS_ASSETS = {
+  dir: 'docs',
+  reference: 'api-reference.js',
+  bootstrap: 'docs.js',
+} as const;
+
+/**
+ * The docs page's own policy (the pages keep their strict one): Scalar sets styles inline, so `style-src`
+ * allows them; scripts, data and fonts only from this origin (no CDN, no Scalar proxy or fonts).
+ */
+export const DOCS_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 const escapeHtml = (text: string): string =>
   text.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
   );
 
-/** Backticked words become <code>; everything else is escaped. */
-const prose = (text: string): string =>
-  escapeHtml(text).replace(/`([^`]+)`/g, (_m, code: string) => `<code>${code}</code>`);
-
-/** JSON, escaped, with component references turned into links to their section. */
-function schemaHtml(schema: unknown): string {
-  return escapeHtml(JSON.stringify(schema, null, 2)).replace(
-    /&quot;#\/components\/(schemas|responses)\/([A-Za-z0-9_]+)&quot;/g,
-    (_m, kind: string, name: string) => `&quot;<a href="#${kind}-${name}">${name}</a>&quot;`,
-  );
-}
-
-const anchor = (method: string, path: string) =>
-  `${method}-${path}`.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '');
-
-/** A self-contained HTML page describing the document: no scripts, no external assets. */
-export function renderDocsHtml(document: OpenApiDocument): string {
-  const operations: { method: string; path: string; op: Record<string, unknown> }[] = [];
-  for (const [path, item] of Object.entries(document.paths)) {
-    for (const [method, op] of Object.entries(item))
-      operations.push({ method, path, op: op as Record<string, unknown> });
-  }
-  const section = (tag: string) => {
-    const ops = operations.filter(({ op }) => (op.tags as string[])[0] === tag);
-    const items = ops.map(({ method, path, op }) => {
-      const params = (
-        op.parameters as { name: string; in: string; required: boolean; description?: string }[]
-      )
-        .map(
-          (p) =>
-            `<li><code>${escapeHtml(p.name)}</code> (${p.in}${p.required ? ', required' : ''})${
-              p.description ? ` — ${prose(p.description)}` : ''
-            }</li>`,
-        )
-        .join('');
-      const body = op.requestBody as { content: Record<string, { schema: unknown }> } | undefined;
-      const responses = Object.entries(op.responses as Record<string, Record<string, unknown>>)
-        .map(([status, response]) => {
-          const ref = response.$ref as string | undefined;
-          const label = ref ? ref.split('/').pop()! : String(response.description ?? '');
-          const content = response.content as Record<string, { schema: unknown }> | undefined;
-          const schema = content ? Object.values(content)[0]?.schema : undefined;
-          return `<li><strong>${status}</strong> ${
-            ref ? `<a href="#responses-${label}">${escapeHtml(label)}</a>` : escapeHtml(label)
-          }${schema ? `<details><summary>body</summary><pre>${schemaHtml(schema)}</pre></details>` : ''}</li>`;
-        })
-        .join('');
-      return `<article id="${anchor(method, path)}">
-<h3><span class="method">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code></h3>
-<p>${prose(String(op.summary ?? ''))}</p>
-${op.description ? `<p>${prose(String(op.description))}</p>` : ''}
-<p class="roles">Who: ${(op['x-peerpath-roles'] as string[]).map((r) => `<code>${escapeHtml(r)}</code>`).join(', ')}</p>
-${params ? `<h4>Parameters</h4><ul>${params}</ul>` : ''}
-${body ? `<h4>Request body (JSON)</h4><pre>${schemaHtml(Object.values(body.content)[0]?.schema)}</pre>` : ''}
-<h4>Responses</h4><ul>${responses}</ul>
-</article>`;
-    });
-    return `<section aria-labelledby="tag-${tag}"><h2 id="tag-${tag}">${escapeHtml(tag)}</h2>${items.join('\n')}</section>`;
-  };
-  const toc = document.tags
-    .map(({ name }) => {
-      const links = operations
-        .filter(({ op }) => (op.tags as string[])[0] === name)
-        .map(
-          ({ method, path }) =>
-            `<li><a href="#${anchor(method, path)}">${method.toUpperCase()} ${escapeHtml(path)}</a></li>`,
-        )
-        .join('');
-      return `<li><a href="#tag-${name}">${escapeHtml(name)}</a><ul>${links}</ul></li>`;
-    })
-    .join('');
-  const components = (kind: 'schemas' | 'responses') =>
-    Object.entries(document.components[kind])
-      .map(
-        ([name, value]) =>
-          `<article id="${kind}-${name}"><h3>${escapeHtml(name)}</h3><pre>${schemaHtml(value)}</pre></article>`,
-      )
-      .join('\n');
+/**
+ * The interactive API reference (Scalar): an HTML shell with no inline script, loading the document from
+ * `specUrl` (relative to the page: `/docs` → `/openapi.json`, `/vancouver/docs` → `/vancouver/openapi.json`).
+ * Without a `specUrl` (the static copy in the cloud) the start-up script asks `/config.json` for the API.
+ */
+export function renderDocsHtml(options: { specUrl?: string; title?: string } = {}): string {
+  const base = `/${DOCS_ASSETS.dir}/`;
+  const title = options.title ?? 'PeerPath API reference';
+  const spec = options.specUrl === undefined ? '' : ` data-document-url="${escapeHtml(options.specUrl)}"`;
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(document.info.title)} ${escapeHtml(document.info.version)}</title>
-<style>
-body{font-family:system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;line-height:1.5;color:#1a1a1a}
-pre{background:#f4f4f4;padding:.5rem;overflow:auto;font-size:.85rem}
-code{background:#f4f4f4;padding:0 .2rem}
-article{border-top:1px solid #ccc;padding:.5rem 0}
-.method{display:inline-block;min-width:4rem;font-weight:700;color:#0b4f8a}
-.roles{color:#444}
-a{color:#0b4f8a}
-</style>
+<title>${escapeHtml(title)}</title>
+<link rel="icon" href="data:,">
 </head>
 <body>
-<a href="#main">Skip to the routes</a>
-<header>
-<h1>${escapeHtml(document.info.title)} <small>${escapeHtml(document.info.version)}</small></h1>
-<p>${prose(document.info.description)}</p>
-<p>Servers: ${document.servers.map((s) => `<code>${escapeHtml(s.url)}</code>${s.description ? ` (${escapeHtml(s.description)})` : ''}`).join(', ')}. The machine-readable document: <a href="openapi.json">openapi.json</a> (OpenAPI ${escapeHtml(document.openapi)}).</p>
-<nav aria-label="Routes"><ul>${toc}</ul></nav>
-</header>
-<main id="main">
-${document.tags.map(({ name }) => section(name)).join('\n')}
-<section aria-labelledby="errors"><h2 id="errors">Error responses</h2>${components('responses')}</section>
-<section aria-labelledby="schemas"><h2 id="schemas">Schemas</h2>${components('schemas')}</section>
-</main>
+<noscript><p>The API reference needs JavaScript. The document itself: <a href="openapi.json">openapi.json</a> (OpenAPI ${OPENAPI_VERSION}).</p></noscript>
+<div id="reference"${spec}></div>
+<script src="${base}${DOCS_ASSETS.reference}"></script>
+<script src="${base}${DOCS_ASSETS.bootstrap}"></script>
 </body>
 </html>
 `;

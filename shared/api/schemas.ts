@@ -36,9 +36,25 @@ import { WorkerInputSchema } from '#domain/worker.ts';
 // Parameters
 // ---------------------------------------------------------------------------------------------------------
 
-export const IdParamsSchema = z.object({ id: IdSchema });
-export const GoalParamsSchema = z.object({ id: IdSchema, goalId: IdSchema });
-export const SessionParamsSchema = z.object({ id: IdSchema, sessionId: IdSchema });
+/** Descriptions and examples for the document (zod metadata: the one source the OpenAPI generator reads). */
+const about = (description: string, example?: unknown) =>
+  z.meta(example === undefined ? { description } : { description, examples: [example] });
+
+const PathIdSchema = IdSchema.check(
+  about(
+    'The id of the item this path names: a referral, worker (their `sub`), debrief or alert, as its list or its creation returned it',
+    '01JD3F2Q8X5M7K9P4R6T8V0W2Y',
+  ),
+);
+export const IdParamsSchema = z.object({ id: PathIdSchema });
+export const GoalParamsSchema = z.object({
+  id: PathIdSchema,
+  goalId: IdSchema.check(about('The id of one of the referral’s goals', '01JD3F4B2C6D8E0F2G4H6J8K0M')),
+});
+export const SessionParamsSchema = z.object({
+  id: PathIdSchema,
+  sessionId: IdSchema.check(about('The id of one of the referral’s sessions', '01JD3F5N7P9Q1R3S5T7V9W1X3Y')),
+});
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 100;
@@ -53,11 +69,18 @@ export const ListQuerySchema = z.object({
       z.int('Must be a whole number'),
       z.gte(1, 'Must be at least 1'),
       z.lte(MAX_LIMIT, `Must be at most ${MAX_LIMIT}`),
+      about(`How many items per page, 1…${MAX_LIMIT} (default ${DEFAULT_LIMIT})`, 20),
     ),
     DEFAULT_LIMIT,
   ),
   nextToken: z.optional(
-    z.string().check(z.minLength(1), z.maxLength(2048, 'Must be at most 2048 characters')),
+    z
+      .string()
+      .check(
+        z.minLength(1),
+        z.maxLength(2048, 'Must be at most 2048 characters'),
+        about('The next page: the `nextToken` of the previous page, as returned', 'eyJwayI6IlJFRiMwMUpEMyJ9'),
+      ),
   ),
 });
 
@@ -66,25 +89,50 @@ export const QueryBooleanSchema = z.pipe(
   z.enum(['true', 'false']),
   z.transform((value: 'true' | 'false') => value === 'true'),
 );
+const queryBoolean = (description: string, example: 'true' | 'false') =>
+  z.pipe(z.enum(['true', 'false']).check(about(description, example)), QueryBooleanSchema);
 
-export const ReferralListQuerySchema = z.extend(ListQuerySchema, { stage: z.optional(StageSchema) });
-export const WorkerListQuerySchema = z.extend(ListQuerySchema, { active: z.optional(QueryBooleanSchema) });
-export const UserListQuerySchema = z.object({ role: z.optional(RoleSchema) });
-export const AlertListQuerySchema = z.extend(ListQuerySchema, {
-  acknowledged: z.optional(QueryBooleanSchema),
+export const ReferralListQuerySchema = z.extend(ListQuerySchema, {
+  stage: z.optional(StageSchema.check(about('Only referrals in this stage', 'AWAITING_MATCH'))),
 });
-export const DebriefListQuerySchema = z.extend(ListQuerySchema, { done: z.optional(QueryBooleanSchema) });
+export const WorkerListQuerySchema = z.extend(ListQuerySchema, {
+  active: z.optional(queryBoolean('`true`: only active workers; `false`: only inactive ones', 'true')),
+});
+export const UserListQuerySchema = z.object({
+  role: z.optional(RoleSchema.check(about('Only accounts with this role', 'peer-worker'))),
+});
+export const AlertListQuerySchema = z.extend(ListQuerySchema, {
+  acknowledged: z.optional(
+    queryBoolean('`false`: only alerts still to acknowledge; `true`: only acknowledged ones', 'false'),
+  ),
+});
+export const DebriefListQuerySchema = z.extend(ListQuerySchema, {
+  done: z.optional(queryBoolean('`false`: only debriefs still due; `true`: only done ones', 'false')),
+});
 
 /** Reports cover at most a little over a year (a fiscal year with margin). */
 export const MAX_REPORT_DAYS = 400;
 const bothDates = (q: { from: string; to: string }) => isIsoDate(q.from) && isIsoDate(q.to);
-export const ReportQuerySchema = z.object({ from: IsoDateSchema, to: IsoDateSchema }).check(
-  z.refine((q) => !bothDates(q) || q.from <= q.to, { error: 'Must not be before `from`', path: ['to'] }),
-  z.refine((q) => !bothDates(q) || (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 <= MAX_REPORT_DAYS, {
-    error: `The range must be at most ${MAX_REPORT_DAYS} days`,
-    path: ['to'],
-  }),
-);
+export const ReportQuerySchema = z
+  .object({
+    from: IsoDateSchema.check(about('First day of the range (America/Vancouver), YYYY-MM-DD', '2026-01-01')),
+    to: IsoDateSchema.check(
+      about(
+        `Last day of the range, not before \`from\`, at most ${MAX_REPORT_DAYS} days after`,
+        '2026-03-31',
+      ),
+    ),
+  })
+  .check(
+    z.refine((q) => !bothDates(q) || q.from <= q.to, { error: 'Must not be before `from`', path: ['to'] }),
+    z.refine(
+      (q) => !bothDates(q) || (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 <= MAX_REPORT_DAYS,
+      {
+        error: `The range must be at most ${MAX_REPORT_DAYS} days`,
+        path: ['to'],
+      },
+    ),
+  );
 
 // ---------------------------------------------------------------------------------------------------------
 // Envelopes
@@ -99,11 +147,18 @@ export const ErrorBodySchema = z
     error: z.string().register(z.globalRegistry, {
       description: 'Machine-readable code: ValidationError, NotFound, IllegalTransition, …',
     }),
-    message: z.string(),
+    message: z.string().check(about('What went wrong, in plain words (never the values sent)')),
     issues: z
-      .optional(z.array(z.object({ path: z.string(), message: z.string() })))
+      .optional(
+        z.array(
+          z.object({
+            path: z.string().check(about('The field, as a dotted path')),
+            message: z.string().check(about('The rule it broke')),
+          }),
+        ),
+      )
       .register(z.globalRegistry, { description: 'Field paths and rules; never the values sent' }),
-    correlationId: z.optional(z.string()),
+    correlationId: z.optional(z.string()).check(about('Quote it when reporting an unexpected error')),
   })
   .register(z.globalRegistry, { id: 'Error' });
 
@@ -115,17 +170,36 @@ export const ErrorBodySchema = z
  * `POST /referrals/{id}/rerefer`: the new referral is prefilled from the old one; any section sent here
  * replaces the copied one (a renewed consent, new goals). An empty body re-refers as is.
  */
-export const RereferInputSchema = z._default(
-  strictObject(
-    Object.fromEntries(REFERRAL_SECTIONS.map((section) => [section, ReferralPatchSchema.shape[section]])) as {
-      [K in (typeof REFERRAL_SECTIONS)[number]]: (typeof ReferralPatchSchema.shape)[K];
-    },
-  ),
-  {},
-);
+export const RereferInputSchema = z
+  ._default(
+    strictObject(
+      Object.fromEntries(
+        REFERRAL_SECTIONS.map((section) => [section, ReferralPatchSchema.shape[section]]),
+      ) as {
+        [K in (typeof REFERRAL_SECTIONS)[number]]: (typeof ReferralPatchSchema.shape)[K];
+      },
+    ),
+    {},
+  )
+  .check(
+    z.meta({
+      examples: [
+        {
+          consent: {
+            given: true,
+            scope: ['SHARE_WITH_PEER_WORKER', 'CONTACT_CLIENT'],
+            date: '2026-11-20',
+            expiresOn: '2030-11-19',
+          },
+        },
+      ],
+    }),
+  );
 
 /** `POST /referrals/{id}/resume`: the reason is optional, and so is the body. */
-export const ResumeBodySchema = z._default(ResumeInputSchema, {});
+export const ResumeBodySchema = z
+  ._default(ResumeInputSchema, {})
+  .check(z.meta({ examples: [{ reason: 'The client is back from travelling' }] }));
 
 // ---------------------------------------------------------------------------------------------------------
 // Views
@@ -137,8 +211,8 @@ export const ResumeBodySchema = z._default(ResumeInputSchema, {});
  */
 export const StoredReferralDetailsSchema = z.object({
   ...ReferralInputSchema.shape,
-  client: z.object(ClientSchema.shape),
-  consent: z.object(ConsentSchema.shape),
+  client: z.object(ClientSchema.shape).check(about('Who is referred')),
+  consent: z.object(ConsentSchema.shape).check(about('The client’s consent as given')),
 });
 
 /**
@@ -150,37 +224,42 @@ export const ReferralViewDetailsSchema = z.extend(StoredReferralDetailsSchema, {
 });
 
 export const GoalViewSchema = strictObject({
-  id: z.string(),
-  referralId: z.string(),
-  title: z.string(),
-  description: z.optional(z.string()),
-  baselineRating: GoalRatingValueSchema,
-  latestRating: GoalRatingValueSchema,
-  ratings: z.array(
-    strictObject({
-      rating: GoalRatingValueSchema,
-      note: z.optional(z.string()),
-      at: z.string(),
-      by: z.string(),
-    }),
-  ),
-  createdAt: z.string(),
-  achievedAt: z.optional(z.string()),
+  id: z.string().check(about('The item’s id')),
+  referralId: z.string().check(about('The referral it belongs to')),
+  title: z.string().check(about('The goal, in the client’s words')),
+  description: z.optional(z.string()).check(about('What reaching the goal looks like')),
+  baselineRating: GoalRatingValueSchema.check(about('The rating when the goal was set (−1)')),
+  latestRating: GoalRatingValueSchema.check(about('The latest rating; the one the T-score at closure uses')),
+  ratings: z
+    .array(
+      strictObject({
+        rating: GoalRatingValueSchema.check(about('Goal attainment −2…+2')),
+        note: z.optional(z.string()).check(about('Free text (only for the worker who wrote it and staff)')),
+        at: z.string().check(about('When (ISO-8601 UTC)')),
+        by: z.string().check(about('Who (a user `sub`)')),
+      }),
+    )
+    .check(about('Every rating, oldest first')),
+  createdAt: z.string().check(about('When it was created (ISO-8601 UTC)')),
+  achievedAt: z.optional(z.string()).check(about('When the goal was marked achieved')),
 }).register(z.globalRegistry, { id: 'Goal' });
 
 export const SessionViewSchema = strictObject({
-  id: z.string(),
-  referralId: z.string(),
-  workerId: z.string(),
-  date: z.string(),
-  mode: SessionModeSchema,
-  minutes: z.number().check(z.int(), z.gte(1), z.lte(MAX_SESSION_MINUTES)),
+  id: z.string().check(about('The item’s id')),
+  referralId: z.string().check(about('The referral it belongs to')),
+  workerId: z.string().check(about('The worker (their `sub`)')),
+  date: z.string().check(about('The day (YYYY-MM-DD, America/Vancouver)')),
+  mode: SessionModeSchema.check(about('How the worker and client met')),
+  minutes: z
+    .number()
+    .check(z.int(), z.gte(1), z.lte(MAX_SESSION_MINUTES))
+    .check(about('Paid minutes, travel included')),
   /** Only for the worker who wrote it and staff; never for the referring clinician. */
-  note: z.optional(z.string()),
-  debriefNeeded: z.boolean(),
-  version: z.number().check(z.int()),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  note: z.optional(z.string()).check(about('Free text (only for the worker who wrote it and staff)')),
+  debriefNeeded: z.boolean().check(about('A supervision debrief was asked for')),
+  version: z.number().check(z.int()).check(about('Optimistic-lock version: send it back with a correction')),
+  createdAt: z.string().check(about('When it was created (ISO-8601 UTC)')),
+  updatedAt: z.string().check(about('When it last changed (ISO-8601 UTC)')),
 }).register(z.globalRegistry, { id: 'Session' });
 
 /**
@@ -189,183 +268,233 @@ export const SessionViewSchema = strictObject({
  * their own clients; staff everything in their region. Never: task tokens, execution names, table keys.
  */
 export const ReferralViewSchema = strictObject({
-  id: z.string(),
-  region: ProgramRegionSchema,
-  stage: StageSchema,
-  version: z.number().check(z.int()),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  stageEnteredAt: z.optional(z.string()),
-  urgency: z.optional(UrgencySchema),
-  referrerSub: z.optional(z.string()),
-  details: z.optional(ReferralViewDetailsSchema),
-  workerId: z.optional(z.string()),
-  workerFirstName: z.optional(z.string()),
-  matchedAt: z.optional(z.string()),
-  closedAt: z.optional(z.string()),
-  closure: z.optional(
-    strictObject({
-      reason: ClosureReasonSchema,
-      summary: z.string(),
-      closedBy: z.optional(z.string()),
-    }),
-  ),
-  declinedReason: z.optional(
-    strictObject({
-      reason: DeclineReasonSchema,
-      summary: z.string(),
-      declinedBy: z.optional(z.string()),
-    }),
-  ),
-  previousReferralId: z.optional(z.string()),
-  possibleDuplicateOf: z.optional(z.string()),
-  lastSessionAt: z.optional(z.string()),
-  holdReason: z.optional(z.string()),
-  consentExpiresOn: z.optional(z.string()),
-  goals: z.optional(z.array(GoalViewSchema)),
-  sessions: z.optional(z.array(SessionViewSchema)),
+  id: z.string().check(about('The item’s id')),
+  region: ProgramRegionSchema.check(about('The program region')),
+  stage: StageSchema.check(about('The lifecycle stage')),
+  version: z.number().check(z.int()).check(about('Optimistic-lock version: send it back with a correction')),
+  createdAt: z.string().check(about('When it was created (ISO-8601 UTC)')),
+  updatedAt: z.string().check(about('When it last changed (ISO-8601 UTC)')),
+  stageEnteredAt: z.optional(z.string()).check(about('When the current stage began')),
+  urgency: z.optional(UrgencySchema).check(about('How soon the client should be matched')),
+  referrerSub: z.optional(z.string()).check(about('The referring clinician (their `sub`)')),
+  details: z
+    .optional(ReferralViewDetailsSchema)
+    .check(about('The referral form as stored (what the caller’s role may see)')),
+  workerId: z.optional(z.string()).check(about('The worker (their `sub`)')),
+  workerFirstName: z.optional(z.string()).check(about('The matched worker’s first name')),
+  matchedAt: z.optional(z.string()).check(about('When the match was made')),
+  closedAt: z.optional(z.string()).check(about('When the referral closed')),
+  closure: z
+    .optional(
+      strictObject({
+        reason: ClosureReasonSchema.check(about('The reason, as a code')),
+        summary: z.string().check(about('The summary for the referring clinician')),
+        closedBy: z.optional(z.string()).check(about('Who closed it')),
+      }),
+    )
+    .check(about('How the referral closed (reason and summary for the referrer)')),
+  declinedReason: z
+    .optional(
+      strictObject({
+        reason: DeclineReasonSchema.check(about('The reason, as a code')),
+        summary: z.string().check(about('The summary for the referring clinician')),
+        declinedBy: z.optional(z.string()).check(about('Who declined it')),
+      }),
+    )
+    .check(about('Why triage declined the referral')),
+  previousReferralId: z.optional(z.string()).check(about('The referral this one re-refers')),
+  possibleDuplicateOf: z
+    .optional(z.string())
+    .check(about('An open referral for what looks like the same client')),
+  lastSessionAt: z.optional(z.string()).check(about('The day of the latest session')),
+  holdReason: z.optional(z.string()).check(about('Why sessions are on hold')),
+  consentExpiresOn: z.optional(z.string()).check(about('The last day the client’s consent covers')),
+  goals: z
+    .optional(z.array(GoalViewSchema))
+    .check(about('The client’s goals (not for the referring clinician)')),
+  sessions: z
+    .optional(z.array(SessionViewSchema))
+    .check(about('Logged sessions (staff and the matched worker only)')),
   /** The lifecycle events the caller may send now (the pages show these as actions). */
-  allowedEvents: z.optional(z.array(EventSchema)),
+  allowedEvents: z
+    .optional(z.array(EventSchema))
+    .check(about('The lifecycle events the caller may send now')),
 }).register(z.globalRegistry, { id: 'Referral' });
 
 export const AuditEventViewSchema = z
   .looseObject({
-    id: z.string(),
-    at: z.optional(z.string()),
-    kind: z.optional(z.string()),
-    event: z.optional(EventSchema),
-    from: z.optional(StageSchema),
-    to: z.optional(StageSchema),
-    by: z.optional(z.string()),
-    role: z.optional(RoleSchema),
+    id: z.string().check(about('The item’s id')),
+    at: z.optional(z.string()).check(about('When (ISO-8601 UTC)')),
+    kind: z.optional(z.string()).check(about('What happened, as a code')),
+    event: z.optional(EventSchema).check(about('The lifecycle event sent')),
+    from: z.optional(StageSchema).check(about('The stage before')),
+    to: z.optional(StageSchema).check(about('The stage after')),
+    by: z.optional(z.string()).check(about('Who (a user `sub`)')),
+    role: z.optional(RoleSchema).check(about('The role of who did it')),
     /** Which fields a correction changed (names only). */
-    fields: z.optional(z.array(z.string())),
+    fields: z.optional(z.array(z.string())).check(about('Which fields a correction changed (names only)')),
   })
   .register(z.globalRegistry, { id: 'AuditEvent' });
 
 export const CandidatesViewSchema = z
   .object({
-    items: z.array(
-      z.object({
-        workerId: z.string(),
-        firstName: z.string(),
-        score: z.number(),
-        reasons: z.array(
-          z.object({
-            criterion: z.enum(CRITERIA),
-            met: z.boolean(),
-            weight: z.number(),
-            points: z.number(),
-            detail: z.string(),
-          }),
-        ),
-      }),
-    ),
-    excluded: z.array(
-      z.object({
-        workerId: z.string(),
-        firstName: z.string(),
-        reason: z.enum(EXCLUSION_REASONS),
-        detail: z.string(),
-      }),
-    ),
+    items: z
+      .array(
+        z.object({
+          workerId: z.string().check(about('The worker (their `sub`)')),
+          firstName: z.string().check(about('The worker’s first name')),
+          score: z.number().check(about('Total match score (higher is a better fit)')),
+          reasons: z
+            .array(
+              z.object({
+                criterion: z.enum(CRITERIA).check(about('The matching criterion')),
+                met: z.boolean().check(about('Whether the worker meets it')),
+                weight: z.number().check(about('How much the criterion counts')),
+                points: z.number().check(about('Points it adds to the score')),
+                detail: z.string().check(about('Why, in plain words (no health information)')),
+              }),
+            )
+            .check(about('The score explained per criterion')),
+        }),
+      )
+      .check(about('Workers who may be matched, best first')),
+    excluded: z
+      .array(
+        z.object({
+          workerId: z.string().check(about('The worker (their `sub`)')),
+          firstName: z.string().check(about('The worker’s first name')),
+          reason: z.enum(EXCLUSION_REASONS).check(about('The reason, as a code')),
+          detail: z.string().check(about('Why, in plain words (no health information)')),
+        }),
+      )
+      .check(about('Workers never proposed, each with the reason')),
   })
   .register(z.globalRegistry, { id: 'Candidates' });
 
 export const ConcernViewSchema = strictObject({
-  id: z.string(),
-  referralId: z.string(),
-  level: ConcernLevelSchema,
-  category: ConcernCategorySchema,
-  createdAt: z.string(),
+  id: z.string().check(about('The item’s id')),
+  referralId: z.string().check(about('The referral it belongs to')),
+  level: ConcernLevelSchema.check(about('URGENT or ROUTINE')),
+  category: ConcernCategorySchema.check(about('What the concern is about')),
+  createdAt: z.string().check(about('When it was created (ISO-8601 UTC)')),
 }).register(z.globalRegistry, { id: 'Concern' });
 
 export const WorkerViewSchema = z
   .extend(WorkerInputSchema, {
-    id: z.string(),
-    region: ProgramRegionSchema,
-    activeCaseload: z.number().check(z.int(), z.gte(0)),
-    version: z.number().check(z.int()),
-    createdAt: z.string(),
-    updatedAt: z.string(),
+    id: z.string().check(about('The item’s id')),
+    region: ProgramRegionSchema.check(about('The program region')),
+    activeCaseload: z.number().check(z.int(), z.gte(0)).check(about('Clients currently assigned')),
+    version: z
+      .number()
+      .check(z.int())
+      .check(about('Optimistic-lock version: send it back with a correction')),
+    createdAt: z.string().check(about('When it was created (ISO-8601 UTC)')),
+    updatedAt: z.string().check(about('When it last changed (ISO-8601 UTC)')),
     /** Paid minutes per month (program time zone), on a single worker's view. */
-    minutesByMonth: z.optional(
-      z.array(strictObject({ month: z.string(), minutes: z.number().check(z.int(), z.gte(0)) })),
-    ),
+    minutesByMonth: z
+      .optional(
+        z.array(
+          strictObject({
+            month: z.string().check(about('The month (YYYY-MM, America/Vancouver)')),
+            minutes: z.number().check(z.int(), z.gte(0), about('Paid session minutes')),
+          }),
+        ),
+      )
+      .check(about('Paid minutes per month (single-worker view)')),
     /** Referral ids of current clients, on a single worker's view. */
-    clients: z.optional(z.array(z.string())),
+    clients: z
+      .optional(z.array(z.string()))
+      .check(about('Referral ids of current clients (single-worker view)')),
   })
   .register(z.globalRegistry, { id: 'Worker' });
 
 export const CreatedUserSchema = strictObject({
-  sub: z.string(),
-  email: z.string(),
-  givenName: z.string(),
-  familyName: z.string(),
-  role: RoleSchema,
-  region: ProgramRegionSchema,
+  sub: z.string().check(about('The user’s id in the user pool')),
+  email: z.string().check(about('Email address')),
+  givenName: z.string().check(about('Given name')),
+  familyName: z.string().check(about('Family name')),
+  role: RoleSchema.check(about('The role of who did it')),
+  region: ProgramRegionSchema.check(about('The program region')),
 }).register(z.globalRegistry, { id: 'CreatedUser' });
 
 export const DebriefViewSchema = z
   .object({
-    id: z.string(),
-    referralId: z.string(),
-    sessionId: z.string(),
-    workerId: z.string(),
-    dueAt: z.string(),
-    done: z.boolean(),
-    doneAt: z.optional(z.string()),
-    doneBy: z.optional(z.string()),
+    id: z.string().check(about('The item’s id')),
+    referralId: z.string().check(about('The referral it belongs to')),
+    sessionId: z.string().check(about('The session that asked for the debrief')),
+    workerId: z.string().check(about('The worker (their `sub`)')),
+    dueAt: z.string().check(about('When the debrief is due (72 hours after the session)')),
+    done: z.boolean().check(about('The debrief took place')),
+    doneAt: z.optional(z.string()).check(about('When it was marked done')),
+    doneBy: z.optional(z.string()).check(about('Who marked it done')),
   })
   .register(z.globalRegistry, { id: 'Debrief' });
 
 export const AlertViewSchema = z
   .object({
-    id: z.string(),
-    kind: z.enum(ALERT_KINDS),
-    referralId: z.optional(z.string()),
-    stage: z.optional(StageSchema),
-    level: z.optional(ConcernLevelSchema),
+    id: z.string().check(about('The item’s id')),
+    kind: z.enum(ALERT_KINDS).check(about('What happened, as a code')),
+    referralId: z.optional(z.string()).check(about('The referral it belongs to')),
+    stage: z.optional(StageSchema).check(about('The lifecycle stage')),
+    level: z.optional(ConcernLevelSchema).check(about('URGENT or ROUTINE')),
     /** Ids and codes only (a reason code, a concern category, a session or worker id): never free text. */
-    details: z.optional(z.record(z.string(), z.union([z.string(), z.number()]))),
-    createdAt: z.string(),
-    acknowledgedAt: z.optional(z.string()),
-    acknowledgedBy: z.optional(z.string()),
+    details: z
+      .optional(z.record(z.string(), z.union([z.string(), z.number()])))
+      .check(about('The referral form as stored (what the caller’s role may see)')),
+    createdAt: z.string().check(about('When it was created (ISO-8601 UTC)')),
+    acknowledgedAt: z.optional(z.string()).check(about('When the caller acknowledged it')),
+    acknowledgedBy: z.optional(z.string()).check(about('Who acknowledged it')),
   })
   .register(z.globalRegistry, { id: 'Alert' });
 
 const count = z.number().check(z.int(), z.gte(0));
 const durationStats = z.object({
-  count,
-  medianDays: z.nullable(z.number()),
-  p90Days: z.nullable(z.number()),
+  count: count.check(about('How many referrals the figures cover')),
+  medianDays: z.nullable(z.number()).check(about('Median days; null when there are none')),
+  p90Days: z.nullable(z.number()).check(about('90th percentile of days; null when there are none')),
 });
 
 export const ReportSummarySchema = z
   .object({
-    region: ProgramRegionSchema,
-    from: IsoDateSchema,
-    to: IsoDateSchema,
+    region: ProgramRegionSchema.check(about('The program region')),
+    from: IsoDateSchema.check(about('First day of the range')),
+    to: IsoDateSchema.check(about('Last day of the range')),
     /** Referrals now in each stage among those created in the range. */
-    byStage: z.partialRecord(StageSchema, count),
-    created: count,
-    closed: count,
+    byStage: z
+      .partialRecord(StageSchema, count)
+      .check(about('Referrals created in the range, by their stage now')),
+    created: count.check(about('Referrals created in the range')),
+    closed: count.check(about('Referrals closed in the range')),
     /** Days from referral to match, and to closure. */
-    daysToMatch: durationStats,
-    daysToClosure: durationStats,
-    closureReasons: z.partialRecord(ClosureReasonSchema, count),
-    declineReasons: z.optional(z.partialRecord(DeclineReasonSchema, count)),
-    sessionsByMode: z.partialRecord(SessionModeSchema, count),
-    minutesByWorkerMonth: z.array(
-      z.object({
-        workerId: z.string(),
-        firstName: z.optional(z.string()),
-        month: z.string(),
-        minutes: count,
-      }),
-    ),
+    daysToMatch: durationStats.check(about('Days from referral to match')),
+    daysToClosure: durationStats.check(about('Days from referral to closure')),
+    closureReasons: z
+      .partialRecord(ClosureReasonSchema, count)
+      .check(about('Closures in the range by reason')),
+    declineReasons: z
+      .optional(z.partialRecord(DeclineReasonSchema, count))
+      .check(about('Declines at triage in the range by reason')),
+    sessionsByMode: z.partialRecord(SessionModeSchema, count).check(about('Sessions in the range by mode')),
+    minutesByWorkerMonth: z
+      .array(
+        z.object({
+          workerId: z.string().check(about('The worker (their `sub`)')),
+          firstName: z.optional(z.string()).check(about('The worker’s first name')),
+          month: z.string().check(about('The month (YYYY-MM, America/Vancouver)')),
+          minutes: count.check(about('Paid session minutes')),
+        }),
+      )
+      .check(about('Paid session minutes per worker per month')),
     /** Kiresuk–Sherman T-score per closed referral that had goals. */
-    tScores: z.array(z.object({ referralId: z.string(), closedAt: z.string(), tScore: z.number() })),
+    tScores: z
+      .array(
+        z.object({
+          referralId: z.string().check(about('The closed referral')),
+          closedAt: z.string().check(about('When it closed')),
+          tScore: z.number().check(about('Kiresuk–Sherman goal-attainment T-score (50 = as expected)')),
+        }),
+      )
+      .check(about('T-score per referral closed in the range that had goals')),
   })
   .register(z.globalRegistry, { id: 'ReportSummary' });
 

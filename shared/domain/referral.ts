@@ -14,7 +14,6 @@ import {
   LanguageSchema,
   LIVED_EXPERIENCE_AREAS,
   LivedExperienceAreaSchema,
-  optionalText,
   PhoneSchema,
   requiredText,
   strictObject,
@@ -42,28 +41,34 @@ export const MAX_CLIENT_AGE = 120;
 
 /** The referring clinician as the client and worker will know them. Their id comes from the token. */
 export const ReferrerSchema = strictObject({
-  name: requiredText(120),
-  team: requiredText(120),
-  site: requiredText(120),
-  phone: z.optional(PhoneSchema),
-  email: EmailSchema,
-});
+  name: requiredText(120).check(
+    z.describe('The referring clinician’s name as the client and worker will know it'),
+  ),
+  team: requiredText(120).check(z.describe('The clinician’s team')),
+  site: requiredText(120).check(z.describe('The clinic or hospital site')),
+  phone: z.optional(PhoneSchema.check(z.describe('A phone number the program can call the clinician on'))),
+  email: EmailSchema.check(z.describe('Where the program writes to the clinician (match made, closure)')),
+}).check(z.describe('The referring clinician; their account comes from the token'));
 
 export const ClientSchema = strictObject({
-  givenName: requiredText(80),
-  familyName: requiredText(80),
-  preferredName: optionalText(80),
-  pronouns: optionalText(40),
-  dateOfBirth: IsoDateSchema,
-  phone: z.optional(PhoneSchema),
-  email: z.optional(EmailSchema),
+  givenName: requiredText(80).check(z.describe('The client’s given name')),
+  familyName: requiredText(80).check(z.describe('The client’s family name')),
+  preferredName: z.optional(requiredText(80).check(z.describe('The name the client likes to be called'))),
+  pronouns: z.optional(requiredText(40).check(z.describe('The client’s pronouns, as they give them'))),
+  dateOfBirth: IsoDateSchema.check(z.describe('YYYY-MM-DD, in the past; the client is 16 to 120 years old')),
+  phone: z.optional(
+    PhoneSchema.check(z.describe('The client’s phone; needed when texts or voicemail are safe')),
+  ),
+  email: z.optional(EmailSchema.check(z.describe('The client’s email address'))),
   /** The client agrees to texts on `phone` (someone else may read their messages). */
-  safeToText: z.boolean(),
-  safeToVoicemail: z.boolean(),
-  neighbourhood: requiredText(80),
+  safeToText: z
+    .boolean()
+    .check(z.describe('The client agrees to texts on `phone` (someone else may read them)')),
+  safeToVoicemail: z.boolean().check(z.describe('A voicemail may be left on `phone`')),
+  neighbourhood: requiredText(80).check(z.describe('Where the client lives (for matching a nearby worker)')),
   /** Preferred language. */
-  language: LanguageSchema,
-  interpreterNeeded: z.boolean(),
+  language: LanguageSchema.check(z.describe('The client’s preferred language, by name or code')),
+  interpreterNeeded: z.boolean().check(z.describe('An interpreter is needed to meet the client')),
 }).check(
   z.superRefine((client, ctx) => {
     // Zod runs object refinements even when a field failed its own check: judge only well-formed dates.
@@ -93,16 +98,23 @@ export const ClientSchema = strictObject({
 const REQUIRED_CONSENT_SCOPES = ['SHARE_WITH_PEER_WORKER', 'CONTACT_CLIENT'] as const;
 
 export const ConsentSchema = strictObject({
-  given: z.literal(true, { error: 'The client must consent before a referral can be made' }),
+  given: z
+    .literal(true, { error: 'The client must consent before a referral can be made' })
+    .check(z.describe('The client consented to this referral (must be true)')),
   scope: uniqueArray(ConsentScopeSchema, CONSENT_SCOPES.length).check(
     z.refine((scope) => REQUIRED_CONSENT_SCOPES.every((s) => scope.includes(s)), {
       error: `Consent must include ${REQUIRED_CONSENT_SCOPES.join(' and ')}`,
     }),
+    z.describe(
+      `What the client consented to; must include ${REQUIRED_CONSENT_SCOPES.join(' and ')} (a referral without both is refused)`,
+    ),
   ),
   /** When consent was given (not in the future). */
-  date: IsoDateSchema,
+  date: IsoDateSchema.check(z.describe('When consent was given, YYYY-MM-DD, not in the future')),
   /** The last day the consent covers (after `date`, not already past). */
-  expiresOn: IsoDateSchema,
+  expiresOn: IsoDateSchema.check(
+    z.describe('The last day the consent covers: after `date` and not already past'),
+  ),
 }).check(
   z.superRefine((consent, ctx) => {
     const today = todayInProgramZone();
@@ -119,59 +131,91 @@ export const ConsentSchema = strictObject({
 );
 
 /** One of the client's goals, in the client's own words. */
-export const ClientGoalSchema = strictObject({ text: requiredText(500) });
+export const ClientGoalSchema = strictObject({
+  text: requiredText(500).check(z.describe('A goal in the client’s own words')),
+});
 export const ClientGoalsSchema = z
   .array(ClientGoalSchema)
   .check(z.minLength(1, 'At least one goal in the client’s words'), z.maxLength(10, 'At most 10 goals'));
 
-const mustHave = z._default(z.boolean(), false);
+const mustHave = z._default(
+  z
+    .boolean()
+    .check(z.describe('A worker who does not meet this preference is excluded, not just ranked lower')),
+  false,
+);
+const prefValues = (what: string) => z.describe(`The ${what} the client would like their worker to share`);
 
 export const PreferencesSchema = strictObject({
   livedExperience: z.optional(
     strictObject({
       values: uniqueArray(LivedExperienceAreaSchema, LIVED_EXPERIENCE_AREAS.length).check(
         z.minLength(1, 'Pick at least one'),
+        prefValues('lived-experience areas'),
       ),
       mustHave,
-    }),
+    }).check(z.describe('Lived-experience areas the client would like to share with their worker')),
   ),
   workerGender: z.optional(
-    strictObject({ value: WorkerGenderPreferenceSchema, mustHave }).check(
+    strictObject({
+      value: WorkerGenderPreferenceSchema.check(z.describe('The worker gender the client prefers')),
+      mustHave,
+    }).check(
       z.refine((pref) => !(pref.mustHave && pref.value === 'NO_PREFERENCE'), {
         error: 'A must-have gender preference needs a gender',
         path: ['mustHave'],
       }),
+      z.describe('The gender the client would like their worker to be'),
     ),
   ),
   languages: z.optional(
     strictObject({
-      values: uniqueArray(LanguageSchema, 10).check(z.minLength(1, 'Pick at least one')),
+      values: uniqueArray(LanguageSchema, 10).check(
+        z.minLength(1, 'Pick at least one'),
+        prefValues('languages'),
+      ),
       mustHave,
-    }),
+    }).check(z.describe('Languages the worker should speak')),
   ),
   culturalBackground: z.optional(
     strictObject({
-      values: uniqueArray(requiredText(80), 10).check(z.minLength(1, 'Pick at least one')),
+      values: uniqueArray(requiredText(80), 10).check(
+        z.minLength(1, 'Pick at least one'),
+        prefValues('cultural background'),
+      ),
       mustHave,
-    }),
+    }).check(z.describe('Cultural background the client would like their worker to share')),
   ),
   interests: z.optional(
     strictObject({
-      values: uniqueArray(requiredText(80), 20).check(z.minLength(1, 'Pick at least one')),
+      values: uniqueArray(requiredText(80), 20).check(
+        z.minLength(1, 'Pick at least one'),
+        prefValues('interests'),
+      ),
       mustHave,
-    }),
+    }).check(z.describe('Interests the client would like to share with their worker')),
   ),
 });
 export type Preferences = z.infer<typeof PreferencesSchema>;
 
 export const LogisticsSchema = strictObject({
-  transportNeeds: optionalText(1000),
-  accessibilityNeeds: optionalText(1000),
+  transportNeeds: z.optional(
+    requiredText(1000).check(z.describe('What the client needs to get to meetings')),
+  ),
+  accessibilityNeeds: z.optional(
+    requiredText(1000).check(z.describe('Access needs the worker should plan for')),
+  ),
 });
 
 export const SafetySchema = strictObject({
-  homeVisitSafetyNotes: optionalText(2000),
-  riskSummary: optionalText(2000),
+  homeVisitSafetyNotes: z.optional(
+    requiredText(2000).check(
+      z.describe('What a worker visiting the home should know (pets, others present…)'),
+    ),
+  ),
+  riskSummary: z.optional(
+    requiredText(2000).check(z.describe('Known risks, for the coordinator and worker')),
+  ),
 });
 
 /** Every section of the form, in the order the form and the audit events list them. */
@@ -192,17 +236,25 @@ export type ReferralSection = (typeof REFERRAL_SECTIONS)[number];
 
 const sections = {
   referrer: ReferrerSchema,
-  client: ClientSchema,
-  consent: ConsentSchema,
-  goals: ClientGoalsSchema,
-  preferences: PreferencesSchema,
+  client: ClientSchema.check(z.describe('Who is referred: how to reach them safely and in which language')),
+  consent: ConsentSchema.check(
+    z.describe(
+      'The client’s consent: given, covering SHARE_WITH_PEER_WORKER and CONTACT_CLIENT, not expired',
+    ),
+  ),
+  goals: ClientGoalsSchema.check(z.describe('One to ten goals in the client’s own words')),
+  preferences: PreferencesSchema.check(
+    z.describe('What the client would like in a worker; each may be a must-have'),
+  ),
   /** When the client can meet; empty means "not stated". */
-  availability: AvailabilitySchema,
-  logistics: LogisticsSchema,
-  safety: SafetySchema,
-  currentSupports: requiredText(2000),
-  reasonForReferral: requiredText(2000),
-  urgency: UrgencySchema,
+  availability: AvailabilitySchema.check(z.describe('When the client can meet; empty means not stated')),
+  logistics: LogisticsSchema.check(z.describe('Practical needs for meeting')),
+  safety: SafetySchema.check(z.describe('Safety information for the worker and coordinator')),
+  currentSupports: requiredText(2000).check(
+    z.describe('Other services and people supporting the client now'),
+  ),
+  reasonForReferral: requiredText(2000).check(z.describe('Why the client is referred to peer support')),
+  urgency: UrgencySchema.check(z.describe('How soon the client should be matched: URGENT, SOON or ROUTINE')),
 } satisfies Record<ReferralSection, z.ZodMiniType>;
 
 // ---------------------------------------------------------------------------------------------------------
@@ -221,8 +273,47 @@ export const ReferralInputSchema = strictObject({
   currentSupports: z.optional(sections.currentSupports),
   reasonForReferral: sections.reasonForReferral,
   urgency: sections.urgency,
-  region: ProgramRegionSchema,
-});
+  region: ProgramRegionSchema.check(
+    z.describe('The program region; must be the region of the token and the path'),
+  ),
+}).check(
+  z.meta({
+    examples: [
+      {
+        referrer: {
+          name: 'Dr Casey Demo',
+          team: 'Community Mental Health',
+          site: 'Broadway Clinic',
+          email: 'casey.demo@example.org',
+        },
+        client: {
+          givenName: 'Jordan',
+          familyName: 'Example',
+          preferredName: 'Jo',
+          pronouns: 'they/them',
+          dateOfBirth: '1987-06-02',
+          phone: '604-555-0142',
+          safeToText: true,
+          safeToVoicemail: false,
+          neighbourhood: 'Kitsilano',
+          language: 'English',
+          interpreterNeeded: false,
+        },
+        consent: {
+          given: true,
+          scope: ['SHARE_WITH_PEER_WORKER', 'CONTACT_CLIENT'],
+          date: '2026-11-20',
+          expiresOn: '2030-11-19',
+        },
+        goals: [{ text: 'Get out of the house twice a week' }],
+        preferences: { livedExperience: { values: ['ANXIETY', 'MOOD'], mustHave: false } },
+        reasonForReferral: 'Isolated since a hospital stay; keen to rebuild routines.',
+        urgency: 'SOON',
+        region: 'vancouver',
+      },
+    ],
+  }),
+);
 export type ReferralInput = z.infer<typeof ReferralInputSchema>;
 /** The form as sent (defaults not yet applied). */
 export type ReferralForm = z.input<typeof ReferralInputSchema>;
@@ -243,11 +334,18 @@ export const ReferralPatchSchema = strictObject({
   currentSupports: z.optional(sections.currentSupports),
   reasonForReferral: z.optional(sections.reasonForReferral),
   urgency: z.optional(sections.urgency),
-  version: z.number().check(z.int('Must be a whole number'), z.gte(1, 'Must be at least 1')),
+  version: z
+    .number()
+    .check(
+      z.int('Must be a whole number'),
+      z.gte(1, 'Must be at least 1'),
+      z.describe('The `version` of the referral as read; another is 409'),
+    ),
 }).check(
   z.refine((patch) => REFERRAL_SECTIONS.some((section) => patch[section] !== undefined), {
     error: 'Nothing to change: send at least one section',
   }),
+  z.meta({ examples: [{ urgency: 'URGENT', version: 1 }] }),
 );
 export type ReferralPatch = z.infer<typeof ReferralPatchSchema>;
 

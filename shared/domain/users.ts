@@ -8,12 +8,21 @@ export const NameSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength
 /** `POST /users` body: the region comes from the caller's token, never from the body. */
 export const CreateUserBodySchema = z
   .strictObject({
-    email: z.email().check(z.maxLength(254)),
-    givenName: NameSchema,
-    familyName: NameSchema,
-    role: RoleSchema,
+    email: z
+      .email()
+      .check(z.maxLength(254), z.describe('The person’s email: their login and where the invitation goes')),
+    givenName: NameSchema.check(z.describe('The person’s given name')),
+    familyName: NameSchema.check(z.describe('The person’s family name')),
+    role: RoleSchema.check(
+      z.describe('Their one role (Cognito group); coordinators may not create admins or coordinators'),
+    ),
   })
-  .register(z.globalRegistry, { id: 'CreateUserInput' });
+  .register(z.globalRegistry, {
+    id: 'CreateUserInput',
+    examples: [
+      { email: 'riley.example@example.org', givenName: 'Riley', familyName: 'Example', role: 'clinician' },
+    ],
+  });
 export type CreateUserBody = z.infer<typeof CreateUserBodySchema>;
 
 export const NewUserSchema = z.extend(CreateUserBodySchema, { region: ProgramRegionSchema });
@@ -21,14 +30,14 @@ export type NewUser = z.infer<typeof NewUserSchema>;
 
 export const DirectoryUserSchema = z
   .object({
-    sub: z.string(),
-    email: z.string(),
-    givenName: z.string(),
-    familyName: z.string(),
-    role: RoleSchema,
-    region: ProgramRegionSchema,
-    enabled: z.boolean(),
-    createdAt: z.string(),
+    sub: z.string().check(z.describe('The user’s id in the user pool')),
+    email: z.string().check(z.describe('Email address (their login)')),
+    givenName: z.string().check(z.describe('Given name')),
+    familyName: z.string().check(z.describe('Family name')),
+    role: RoleSchema.check(z.describe('Their role (Cognito group)')),
+    region: ProgramRegionSchema.check(z.describe('The program region of the account')),
+    enabled: z.boolean().check(z.describe('A disabled account cannot sign in')),
+    createdAt: z.string().check(z.describe('When the account was created (ISO-8601 UTC)')),
   })
   .register(z.globalRegistry, { id: 'User' });
 export type DirectoryUser = z.infer<typeof DirectoryUserSchema>;

@@ -52,10 +52,13 @@ export const IdSchema = z
     z.regex(/^[A-Za-z0-9_-]+$/, 'Must be an id (letters, digits, - and _)'),
   );
 
-export const EmailSchema = z.pipe(
-  z.string().check(z.trim(), z.maxLength(254, 'Must be at most 254 characters')),
-  z.email({ error: 'Must be an email address' }),
-);
+export const EmailSchema = z
+  .pipe(
+    z.string().check(z.trim(), z.maxLength(254, 'Must be at most 254 characters')),
+    z.email({ error: 'Must be an email address' }),
+  )
+  // Trimmed first, then checked: the document states the format the server enforces.
+  .check(z.meta({ format: 'email' }));
 
 const PHONE_PATTERN = /^\+?[0-9(][0-9 ().-]{5,19}(\s*(x|ext\.?)\s*[0-9]{1,6})?$/i;
 
@@ -259,7 +262,10 @@ export const DayPartSchema = z.enum(DAY_PARTS);
 export type DayPart = z.infer<typeof DayPartSchema>;
 
 /** One weekly time slot, e.g. Tuesday afternoons. */
-export const AvailabilitySlotSchema = strictObject({ day: WeekdaySchema, part: DayPartSchema });
+export const AvailabilitySlotSchema = strictObject({
+  day: WeekdaySchema.check(z.describe('Day of the week')),
+  part: DayPartSchema.check(z.describe('Part of the day: MORNING, AFTERNOON or EVENING')),
+});
 export type AvailabilitySlot = z.infer<typeof AvailabilitySlotSchema>;
 
 /** A week's slots, each at most once. */

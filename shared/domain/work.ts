@@ -5,7 +5,6 @@ import {
   ConcernLevelSchema,
   DeclineReasonSchema,
   IdSchema,
-  optionalText,
   PastOrTodayDateSchema,
   requiredText,
   type SessionMode,
@@ -38,22 +37,36 @@ export const GoalRatingValueSchema = z
 
 /** A goal as the worker and client write it together, in the client's words. */
 export const GoalInputSchema = strictObject({
-  title: requiredText(200),
-  description: optionalText(1000),
+  title: requiredText(200).check(z.describe('The goal, in the client’s words')),
+  description: z.optional(requiredText(1000).check(z.describe('What reaching it looks like'))),
 });
 export type GoalInput = z.infer<typeof GoalInputSchema>;
 
 export const GoalsInputSchema = strictObject({
   goals: z
     .array(GoalInputSchema)
-    .check(z.minLength(1, 'At least one goal'), z.maxLength(10, 'At most 10 goals')),
-});
+    .check(
+      z.minLength(1, 'At least one goal'),
+      z.maxLength(10, 'At most 10 goals'),
+      z.describe('One to ten goals; each starts at the baseline rating −1'),
+    ),
+}).check(
+  z.meta({
+    examples: [
+      { goals: [{ title: 'Walk to the community centre twice a week', description: 'Saturdays first' }] },
+    ],
+  }),
+);
 export type GoalsInput = z.infer<typeof GoalsInputSchema>;
 
 export const GoalRatingInputSchema = strictObject({
-  rating: GoalRatingValueSchema,
-  note: optionalText(1000),
-});
+  rating: GoalRatingValueSchema.check(
+    z.describe('Goal attainment: −2 much less, 0 as expected, +2 much more than expected'),
+  ),
+  note: z.optional(
+    requiredText(1000).check(z.describe('Why this rating (seen by the worker and coordinators)')),
+  ),
+}).check(z.meta({ examples: [{ rating: 1, note: 'Walking most weeks now' }] }));
 export type GoalRatingInput = z.infer<typeof GoalRatingInputSchema>;
 
 export interface GoalRating {
@@ -87,8 +100,10 @@ export const MAX_SESSION_MINUTES = 720;
 
 const sessionFields = {
   /** The day it took place, in the program's time zone; not in the future. */
-  date: PastOrTodayDateSchema,
-  mode: SessionModeSchema,
+  date: PastOrTodayDateSchema.check(
+    z.describe('The day it took place (America/Vancouver), not in the future'),
+  ),
+  mode: SessionModeSchema.check(z.describe('How the worker and client met')),
   /** Paid minutes, travel included. */
   minutes: z
     .number()
@@ -96,16 +111,21 @@ const sessionFields = {
       z.int('Must be a whole number'),
       z.gte(1, 'Must be at least 1'),
       z.lte(MAX_SESSION_MINUTES, `Must be at most ${MAX_SESSION_MINUTES}`),
+      z.describe('Paid minutes, travel included'),
     ),
-  note: optionalText(4000),
+  note: z.optional(
+    requiredText(4000).check(z.describe('Session notes (never shown to the referring clinician)')),
+  ),
   /** The worker wants a supervision debrief about this session. */
-  debriefNeeded: z.boolean(),
+  debriefNeeded: z
+    .boolean()
+    .check(z.describe('The worker wants a supervision debrief (due within 72 hours)')),
 };
 
 export const SessionInputSchema = strictObject({
   ...sessionFields,
   debriefNeeded: z._default(sessionFields.debriefNeeded, false),
-});
+}).check(z.meta({ examples: [{ date: '2026-11-28', mode: 'WALK', minutes: 60, debriefNeeded: false }] }));
 export type SessionInput = z.infer<typeof SessionInputSchema>;
 
 /** A session correction: any fields, `version` as read. Nothing defaults, so omitted fields stay. */
@@ -115,11 +135,18 @@ export const SessionPatchSchema = strictObject({
   minutes: z.optional(sessionFields.minutes),
   note: sessionFields.note,
   debriefNeeded: z.optional(sessionFields.debriefNeeded),
-  version: z.number().check(z.int('Must be a whole number'), z.gte(1, 'Must be at least 1')),
+  version: z
+    .number()
+    .check(
+      z.int('Must be a whole number'),
+      z.gte(1, 'Must be at least 1'),
+      z.describe('The `version` of the session as read; another is 409'),
+    ),
 }).check(
   z.refine((patch) => Object.keys(patch).some((key) => key !== 'version'), {
     error: 'Nothing to change: send at least one field',
   }),
+  z.meta({ examples: [{ minutes: 45, version: 1 }] }),
 );
 export type SessionPatch = z.infer<typeof SessionPatchSchema>;
 
@@ -143,32 +170,63 @@ export interface Session {
 
 /** `close`: the reason and a summary the referrer will read. */
 export const ClosureInputSchema = strictObject({
-  reason: ClosureReasonSchema,
-  summary: requiredText(2000),
-});
+  reason: ClosureReasonSchema.check(z.describe('Why the relationship closes')),
+  summary: requiredText(2000).check(z.describe('A summary for the referring clinician')),
+}).check(
+  z.meta({
+    examples: [{ reason: 'GOALS_MET', summary: 'Goals reached: weekly walks and a community class.' }],
+  }),
+);
 export type ClosureInput = z.infer<typeof ClosureInputSchema>;
 
 /** `decline` at triage: its own reasons (`DECLINE_REASONS`), since nothing was started. */
 export const DeclineInputSchema = strictObject({
-  reason: DeclineReasonSchema,
-  summary: requiredText(2000),
-});
+  reason: DeclineReasonSchema.check(z.describe('Why the referral is declined at triage')),
+  summary: requiredText(2000).check(z.describe('An explanation for the referring clinician')),
+}).check(
+  z.meta({
+    examples: [{ reason: 'OUTSIDE_REGION', summary: 'Please refer to the program where the client lives.' }],
+  }),
+);
 export type DeclineInput = z.infer<typeof DeclineInputSchema>;
 
 /** `withdraw` by the referring clinician: closes with reason `WITHDRAWN` and this text as the summary. */
-export const WithdrawInputSchema = strictObject({ reason: requiredText(2000) });
+export const WithdrawInputSchema = strictObject({
+  reason: requiredText(2000).check(z.describe('Why the clinician withdraws it (the closure summary)')),
+}).check(z.meta({ examples: [{ reason: 'The client now has support from another program.' }] }));
 export type WithdrawInput = z.infer<typeof WithdrawInputSchema>;
 
-export const HoldInputSchema = strictObject({ reason: requiredText(500) });
+export const HoldInputSchema = strictObject({
+  reason: requiredText(500).check(z.describe('Why sessions pause (no health details)')),
+}).check(z.meta({ examples: [{ reason: 'The client is travelling until the end of the month.' }] }));
 export type HoldInput = z.infer<typeof HoldInputSchema>;
 
-export const ResumeInputSchema = strictObject({ reason: optionalText(500) });
+export const ResumeInputSchema = strictObject({
+  reason: z.optional(requiredText(500).check(z.describe('Why sessions resume'))),
+});
 export type ResumeInput = z.infer<typeof ResumeInputSchema>;
 
-export const MatchInputSchema = strictObject({ workerId: IdSchema });
+const WorkerIdSchema = IdSchema.check(
+  z.describe('The id (`sub`) of a worker of the region, from the roster or the candidates'),
+);
+export const MatchInputSchema = strictObject({ workerId: WorkerIdSchema }).check(
+  z.meta({ examples: [{ workerId: '6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b' }] }),
+);
 export type MatchInput = z.infer<typeof MatchInputSchema>;
 
-export const ReassignInputSchema = strictObject({ workerId: IdSchema, reason: requiredText(500) });
+export const ReassignInputSchema = strictObject({
+  workerId: WorkerIdSchema,
+  reason: requiredText(500).check(z.describe('Why the client moves to another worker')),
+}).check(
+  z.meta({
+    examples: [
+      {
+        workerId: '6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b',
+        reason: 'A worker closer to the client’s neighbourhood',
+      },
+    ],
+  }),
+);
 export type ReassignInput = z.infer<typeof ReassignInputSchema>;
 
 /**
@@ -176,7 +234,11 @@ export type ReassignInput = z.infer<typeof ReassignInputSchema>;
  * and those carry no health information. The details are discussed person to person.
  */
 export const ConcernInputSchema = strictObject({
-  level: ConcernLevelSchema,
-  category: ConcernCategorySchema,
-});
+  level: ConcernLevelSchema.check(
+    z.describe('URGENT alerts coordinators by email and SMS at once; ROUTINE by email'),
+  ),
+  category: ConcernCategorySchema.check(
+    z.describe('What the concern is about, for the coordinator (never put in an alert)'),
+  ),
+}).check(z.meta({ examples: [{ level: 'ROUTINE', category: 'WELLBEING' }] }));
 export type ConcernInput = z.infer<typeof ConcernInputSchema>;

@@ -7,7 +7,6 @@ import {
   LanguageSchema,
   LIVED_EXPERIENCE_AREAS,
   LivedExperienceAreaSchema,
-  optionalText,
   PhoneSchema,
   requiredText,
   strictObject,
@@ -20,23 +19,33 @@ import {
 export const MAX_CASELOAD_LIMIT = 30;
 
 const workerFields = {
-  firstName: requiredText(80),
-  lastName: requiredText(80),
-  email: EmailSchema,
-  phone: PhoneSchema,
-  gender: GenderSchema,
-  pronouns: optionalText(40),
-  languages: uniqueArray(LanguageSchema, 10).check(z.minLength(1, 'At least one language')),
-  culturalBackground: uniqueArray(requiredText(80), 10),
+  firstName: requiredText(80).check(z.describe('The worker’s first name (what clients and clinicians see)')),
+  lastName: requiredText(80).check(z.describe('The worker’s last name')),
+  email: EmailSchema.check(z.describe('The worker’s email: their login and where alerts go')),
+  phone: PhoneSchema.check(z.describe('The worker’s phone')),
+  gender: GenderSchema.check(z.describe('The worker’s gender (matched with a client’s preference)')),
+  pronouns: z.optional(requiredText(40).check(z.describe('The worker’s pronouns'))),
+  languages: uniqueArray(LanguageSchema, 10).check(
+    z.minLength(1, 'At least one language'),
+    z.describe('Languages the worker speaks'),
+  ),
+  culturalBackground: uniqueArray(requiredText(80), 10).check(z.describe('The worker’s cultural background')),
   /** Their own lived experience, or as a family carer (`FAMILY_CARER`). */
   livedExperience: uniqueArray(LivedExperienceAreaSchema, LIVED_EXPERIENCE_AREAS.length).check(
     z.minLength(1, 'At least one lived-experience area'),
+    z.describe('The worker’s lived experience, their own or as a family carer (FAMILY_CARER)'),
   ),
   /** Neighbourhoods the worker can meet clients in. */
-  neighbourhoods: uniqueArray(requiredText(80), 30),
-  availability: AvailabilitySchema,
-  interests: uniqueArray(requiredText(80), 20),
-  trainingCompleted: uniqueArray(TrainingModuleSchema, TRAINING_MODULES.length),
+  neighbourhoods: uniqueArray(requiredText(80), 30).check(
+    z.describe('Neighbourhoods the worker can meet clients in'),
+  ),
+  availability: AvailabilitySchema.check(z.describe('When the worker can meet clients')),
+  interests: uniqueArray(requiredText(80), 20).check(
+    z.describe('Interests the worker may share with a client'),
+  ),
+  trainingCompleted: uniqueArray(TrainingModuleSchema, TRAINING_MODULES.length).check(
+    z.describe('Training modules the worker has completed'),
+  ),
   /** Lowering it below the current caseload is allowed: it only blocks new matches. */
   maxCaseload: z
     .number()
@@ -44,10 +53,13 @@ const workerFields = {
       z.int('Must be a whole number'),
       z.gte(0, 'Must be at least 0'),
       z.lte(MAX_CASELOAD_LIMIT, `Must be at most ${MAX_CASELOAD_LIMIT}`),
+      z.describe(
+        'The most clients the worker takes; lowering it below the current load only blocks new matches',
+      ),
     ),
-  active: z.boolean(),
+  active: z.boolean().check(z.describe('An inactive worker is never proposed for a match')),
   /** A short introduction a client may read. */
-  bio: optionalText(500),
+  bio: z.optional(requiredText(500).check(z.describe('A short introduction a client may read'))),
 };
 
 export const WorkerInputSchema = strictObject({
@@ -58,7 +70,23 @@ export const WorkerInputSchema = strictObject({
   interests: z._default(workerFields.interests, []),
   trainingCompleted: z._default(workerFields.trainingCompleted, []),
   active: z._default(workerFields.active, true),
-});
+}).check(
+  z.meta({
+    examples: [
+      {
+        firstName: 'Sam',
+        lastName: 'Rivera',
+        email: 'sam.rivera@example.org',
+        phone: '604-555-0199',
+        gender: 'NON_BINARY',
+        languages: ['English', 'Spanish'],
+        livedExperience: ['MOOD', 'ANXIETY'],
+        neighbourhoods: ['Kitsilano'],
+        maxCaseload: 6,
+      },
+    ],
+  }),
+);
 export type WorkerInput = z.infer<typeof WorkerInputSchema>;
 /** The form as sent (defaults not yet applied). */
 export type WorkerForm = z.input<typeof WorkerInputSchema>;
@@ -81,11 +109,18 @@ export const WorkerPatchSchema = strictObject({
   maxCaseload: z.optional(workerFields.maxCaseload),
   active: z.optional(workerFields.active),
   bio: workerFields.bio,
-  version: z.number().check(z.int('Must be a whole number'), z.gte(1, 'Must be at least 1')),
+  version: z
+    .number()
+    .check(
+      z.int('Must be a whole number'),
+      z.gte(1, 'Must be at least 1'),
+      z.describe('The `version` of the profile as read; another is 409'),
+    ),
 }).check(
   z.refine((patch) => Object.keys(patch).some((key) => key !== 'version'), {
     error: 'Nothing to change: send at least one field',
   }),
+  z.meta({ examples: [{ maxCaseload: 8, version: 1 }] }),
 );
 export type WorkerPatch = z.infer<typeof WorkerPatchSchema>;
 

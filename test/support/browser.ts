@@ -3,19 +3,20 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import axe from 'axe-core';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ProgramRegion, Role } from '#domain/roles.ts';
 import { buildWeb } from '../../scripts/build-web.ts';
 import { captureHttpLog, startTestApi, type TestApi, type TestApiOptions } from './api.ts';
+import { launchBrowser } from './find-browser.ts';
 import { localDate } from './store.ts';
 
 /**
  * Browser tests: the pages built by the project's own build (into a directory of this test file's own, so
  * files running in parallel never share one), the whole local program behind the real gateway serving
- * them, and Debian's Chromium driven by playwright-core (nothing downloads a browser).
+ * them, and a Chromium driven by playwright-core: the one findBrowser() picks (PEERPATH_CHROMIUM, the
+ * system's, or the one packaged in @sparticuz/chromium; nothing downloads a browser).
  */
 
-export const CHROMIUM_PATH = process.env.PEERPATH_CHROMIUM ?? '/usr/bin/chromium';
 export const ARTIFACTS_DIR = resolve(fileURLToPath(new URL('../artifacts', import.meta.url)));
 
 export interface PageProblems {
@@ -49,10 +50,7 @@ export async function startBrowserHarness(options: TestApiOptions = {}): Promise
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   };
   try {
-    const [built, browser] = await Promise.all([
-      buildWeb({ outDir: webDir }),
-      chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-dev-shm-usage'] }),
-    ]);
+    const [built, browser] = await Promise.all([buildWeb({ outDir: webDir }), launchBrowser()]);
     cleanups.push(() => browser.close());
     const api = await startTestApi({ ...options, staticDir: built.outDir });
     cleanups.push(() => api.stop());

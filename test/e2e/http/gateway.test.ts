@@ -337,7 +337,7 @@ describe('the local gateway', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
     expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
-    expect(response.body).toContain('/referrals/{id}/match');
+    expect(response.body).toContain('data-document-url="openapi.json"');
   });
 
   it('issues local tokens that the API accepts', async () => {

@@ -230,7 +230,7 @@ describe('a canary client name', () => {
     const first = ROUTES.map((route) => replies.find((x) => x.route === route.id)!);
     expect(first.filter((x) => x.reply.status >= 400).map((x) => `${x.route} ${x.reply.status}`)).toEqual([]);
     expect(JSON.stringify((await coordinator.get(`/referrals/${id}`)).body)).toContain(MARK);
-    expect(twin.body.possibleDuplicateOf).toBe(id);
+    expect((await coordinator.get(`/referrals/${twin.body.id}`)).body.possibleDuplicateOf).toBe(id);
     const refusals = replies.filter((x) => x.reply.status >= 400);
     expect(refusals.length).toBeGreaterThanOrEqual(6);
     expect(refusals.filter((x) => JSON.stringify(x.reply.body).includes(MARK)).map((x) => x.route)).toEqual(

@@ -95,16 +95,25 @@ export const logSession = apiHandler(routes.logSession, async ({ caller, params,
 export const correctSession = apiHandler(routes.correctSession, async ({ caller, params, body }) => {
   const { store, log } = depsFor(caller);
   const { version, ...patch } = body;
-  // `workerId`: a session someone else logged is not found (before its version is compared).
-  const session = await patchSession(store, {
-    referralId: params.id,
-    sessionId: params.sessionId,
-    version,
-    patch,
-    actor: actorOf(caller),
-    debriefDueSeconds: debriefDueSeconds(),
-    workerId: caller.sub,
-  });
+  let session: Session;
+  try {
+    // `workerId`: a session someone else logged, or on a client no longer assigned to the caller, is not
+    // found (before its version or the referral's stage is compared).
+    session = await patchSession(store, {
+      referralId: params.id,
+      sessionId: params.sessionId,
+      version,
+      patch,
+      actor: actorOf(caller),
+      debriefDueSeconds: debriefDueSeconds(),
+      workerId: caller.sub,
+    });
+  } catch (error) {
+    // A closed client's last worker is still named on it: 409 only while the client is theirs.
+    if (error instanceof IllegalTransitionError)
+      await referralFor(caller, params.id, routes.correctSession.id);
+    throw error;
+  }
   logAccess({
     callerSub: caller.sub,
     role: caller.role,

@@ -92,6 +92,10 @@ function referralFailure(
   cause: unknown,
 ): typeof RETRY {
   if (!old) throw new NotFoundError('Referral', referralId, { cause });
+  // Another worker's client: 404 before the stage, which is not theirs to learn (an unmatched referral's
+  // IllegalTransitionError the API turns into 404 through its visibility check).
+  if (old.workerId !== undefined && old.workerId !== workerId)
+    throw new NotFoundError('Referral', referralId, { cause });
   if (!SESSION_STAGES.includes(old.stage as Stage)) {
     throw new IllegalTransitionError(String(old.stage), action, { cause });
   }
@@ -106,9 +110,13 @@ function checkReferral(
   action: string,
 ) {
   if (!referral) throw new NotFoundError('Referral', referralId);
+  // Not this worker's client (any more): indistinguishable from absent for them, whatever its stage (a
+  // former worker must not learn that their old client is now on hold or closed).
+  if (referral.workerId !== undefined && referral.workerId !== workerId) {
+    throw new NotFoundError('Referral', referralId);
+  }
   if (!SESSION_STAGES.includes(referral.stage as Stage))
     throw new IllegalTransitionError(String(referral.stage), action);
-  // Not this worker's client (any more): indistinguishable from absent for them.
   if (referral.workerId !== workerId) throw new NotFoundError('Referral', referralId);
 }
 

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getReferralDetails, transition } from '#data/referrals.ts';
+import { Stage } from '#domain/lifecycle.ts';
 import type { ReferralInput } from '#domain/referral.ts';
 import { startTestApi, type TestApi } from '../../support/api.ts';
-import { referralInput } from '../../support/store.ts';
+import { actors, localDate, referralInput, seedReferral, seedWorker } from '../../support/store.ts';
 
 /**
  * Confidentiality and integrity ("Trust"): what one caller can learn about, or inflate in, records that
@@ -72,4 +74,54 @@ describe("a clinician and another clinician's client", () => {
     const staffView = await api.as('coordinator').get(`/referrals/${mine.body.id}`);
     expect(staffView.body.possibleDuplicateOf).toBe(open.body.id);
   });
+});
+
+describe("a former worker and their old client's sessions", () => {
+  it.each([
+    ['reassigned, in sessions with the new worker', ['reassign']],
+    ['reassigned, on hold with the new worker', ['reassign', 'hold']],
+    ['closed', ['close']],
+  ] as const)(
+    'answers 404 to correcting a session once the client is %s, changing nothing',
+    async (_label, events) => {
+      // Prepare: A logs a session, then the client goes to B (and on hold), or is closed.
+      const store = api.stores.vancouver;
+      const [a, b] = await Promise.all([
+        seedWorker(store, { maxCaseload: 30 }),
+        seedWorker(store, { maxCaseload: 30 }),
+      ]);
+      const referral = await seedReferral(store, {
+        stage: Stage.IN_SESSIONS,
+        workerId: a.id,
+        details: form(),
+      });
+      const asA = api.as('peer-worker', 'vancouver', a.id);
+      const logged = await asA.post(`/referrals/${referral.id}/sessions`, {
+        date: localDate(0),
+        mode: 'WALK',
+        minutes: 50,
+      });
+      const step = { referralId: referral.id, actor: actors.coordinator };
+      const extras = {
+        reassign: { workerId: b.id, reason: 'Worker moved' },
+        hold: { reason: 'Travelling' },
+        close: { reason: 'MOVED', summary: 'Moved away' },
+      } as const;
+      for (const event of events) await transition(store, { ...step, event, ...extras[event] });
+
+      // Act
+      const response = await asA.patch(`/referrals/${referral.id}/sessions/${logged.body.id}`, {
+        minutes: 600,
+        version: logged.body.version,
+      });
+
+      // Assess
+      expect(logged.status).toBe(201);
+      expect(response.status).toBe(404);
+      expect(JSON.stringify(response.body)).not.toContain('ON_HOLD');
+      expect((await getReferralDetails(store, referral.id)).sessions).toEqual([
+        expect.objectContaining({ minutes: 50, version: 1 }),
+      ]);
+    },
+  );
 });

@@ -8,7 +8,7 @@ import { logSession as logSessionData, patchSession } from '#data/sessions.ts';
 import type { Store } from '#data/store.ts';
 import { IllegalTransitionError } from '#domain/errors.ts';
 import { isAssigned } from '#domain/lifecycle.ts';
-import { timersFromEnv } from '#domain/settings.ts';
+import { settingsFromEnv, timersFromEnv } from '#domain/settings.ts';
 import type { Session } from '#domain/work.ts';
 import type { Caller } from '#http/auth.ts';
 import { apiHandler, json, logAccess, routeDispatcher } from '#http/middleware.ts';
@@ -81,6 +81,7 @@ export const logSession = apiHandler(routes.logSession, async ({ caller, params,
       input: body,
       actor: actorOf(caller),
       debriefDueSeconds: debriefDueSeconds(),
+      maxPaidMinutesPerDay: settingsFromEnv(process.env).maxPaidMinutesPerDay,
     });
   } catch (error) {
     // A 409 must not tell a worker that someone else's client exists: 404 unless it is theirs.
@@ -106,6 +107,7 @@ export const correctSession = apiHandler(routes.correctSession, async ({ caller,
       patch,
       actor: actorOf(caller),
       debriefDueSeconds: debriefDueSeconds(),
+      maxPaidMinutesPerDay: settingsFromEnv(process.env).maxPaidMinutesPerDay,
       workerId: caller.sub,
     });
   } catch (error) {

@@ -6,6 +6,7 @@ import { listEvents } from '#data/events.ts';
 import { getGoal, listGoals } from '#data/goals.ts';
 import { getIdempotencyRecord } from '#data/idempotency.ts';
 import { ACCESS_PATTERNS, type AccessPatternName, Audience, Keys } from '#data/keys.ts';
+import { paidMinutesOn } from '#data/paid-days.ts';
 import {
   createReferral,
   getReferral,
@@ -137,6 +138,9 @@ const exercises: Record<AccessPatternName, () => Promise<void>> = {
   'worker sessions by month': async () => {
     const minutes = await minutesByWorkerMonth(store, worker.id, today.slice(0, 7));
     expect(minutes).toMatchObject({ minutes: 45, sessions: 1 });
+  },
+  'worker paid minutes on a day': async () => {
+    expect(await paidMinutesOn(store, worker.id, today)).toBe(45);
   },
   'region sessions in a date range': async () => {
     const sessions = await listSessionsBetween(store, { from: today, to: today });

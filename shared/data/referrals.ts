@@ -12,7 +12,6 @@ import {
 import {
   applyReferralPatch,
   changedFields,
-  clientMatchKey,
   type Referral,
   type ReferralInput,
   type ReferralPatch,
@@ -26,6 +25,7 @@ import {
   priorityOf,
 } from '#domain/vocabulary.ts';
 import type { Goal, GoalInput, Session } from '#domain/work.ts';
+import { clientKeyOf } from './client-key.ts';
 import {
   batchGet,
   checkStartKey,
@@ -129,7 +129,7 @@ function openIdsOf(pointer: Record<string, unknown> | undefined): string[] {
  * the condition fails and the cancellation reason carries the pointer for the next attempt. An update
  * either way, so the version only ever grows: a writer holding an older read can never see it again.
  */
-function pointerAdd(
+export function pointerAdd(
   store: Store,
   key: ItemKey,
   pointer: Record<string, unknown> | undefined,
@@ -158,7 +158,7 @@ function pointerAdd(
 }
 
 /** The write that removes `referralId` from the client pointer (the pointer outlives its referrals). */
-function pointerRemove(store: Store, key: ItemKey, referralId: string): TxItem {
+export function pointerRemove(store: Store, key: ItemKey, referralId: string): TxItem {
   return tx.update(
     store,
     key,
@@ -192,7 +192,7 @@ export interface CreateReferralInput {
  */
 export function newReferralItems(
   store: Store,
-  input: CreateReferralInput & { id: string; duplicateOf?: string },
+  input: CreateReferralInput & { id: string; duplicateOf?: string; clientKey?: string },
 ): { referral: Referral; item: Record<string, unknown>; event: Record<string, unknown> } {
   const { details, id, duplicateOf } = input;
   const now = iso(store.now());
@@ -215,7 +215,7 @@ export function newReferralItems(
     ...Keys.referral(id),
     type: ItemType.REFERRAL,
     ...referralIndexKeys(referral),
-    clientKey: clientMatchKey(details),
+    ...(input.clientKey !== undefined ? { clientKey: input.clientKey } : {}),
     ...referral,
   };
   const event = auditEventItem(
@@ -253,7 +253,8 @@ export async function createReferral(store: Store, input: CreateReferralInput): 
     ]);
   }
   const id = input.id ?? newId(store);
-  const pointerKey = Keys.clientPointer(store.region, clientMatchKey(details));
+  const clientKey = await clientKeyOf(store, details);
+  const pointerKey = Keys.clientPointer(store.region, clientKey);
   // Not read first: the usual client has no open referral (see `pointerAdd`).
   let pointer: Record<string, unknown> | undefined;
   return withRetries('Referral', id, async () => {
@@ -261,6 +262,7 @@ export async function createReferral(store: Store, input: CreateReferralInput): 
     const { referral, item, event } = newReferralItems(store, {
       ...input,
       id,
+      clientKey,
       ...(duplicateOf !== undefined ? { duplicateOf } : {}),
     });
     const outcome = await transact(store, [
@@ -598,7 +600,7 @@ export async function patchReferral(
     const details = applyReferralPatch(before.details, patch);
     const priority = priorityOf(details.urgency);
     const oldKey = item.clientKey as string | undefined;
-    const newKey = clientMatchKey(details);
+    const newKey = await clientKeyOf(store, details);
     const moved = isOpen(before.stage) && oldKey !== newKey;
 
     const items: TxItem[] = [];

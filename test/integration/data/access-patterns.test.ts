@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ackAlert, getAlert, listAlerts, putAlert } from '#data/alerts.ts';
+import { clientKeyOf } from '#data/client-key.ts';
 import { getItem } from '#data/common.ts';
 import { getDebrief, listDebriefs, markDebriefDone } from '#data/debriefs.ts';
 import { listEvents } from '#data/events.ts';
@@ -21,7 +22,7 @@ import {
 import { getSession, listSessionsBetween, logSession, minutesByWorkerMonth } from '#data/sessions.ts';
 import { getWorker, listWorkerChanges, listWorkers } from '#data/workers.ts';
 import { Stage } from '#domain/lifecycle.ts';
-import { clientMatchKey, type Referral } from '#domain/referral.ts';
+import type { Referral } from '#domain/referral.ts';
 import type { Worker } from '#domain/worker.ts';
 import {
   actors,
@@ -107,7 +108,10 @@ const exercises: Record<AccessPatternName, () => Promise<void>> = {
     expect((await listByWorker(store, worker.id)).map((r) => r.id)).toEqual([inSessions.id]);
   },
   'open referrals for the same client': async () => {
-    const pointer = await getItem(store, Keys.clientPointer(store.region, clientKeyOf(inSessions)));
+    const pointer = await getItem(
+      store,
+      Keys.clientPointer(store.region, await clientKeyOf(store, inSessions.details)),
+    );
     expect([...((pointer?.referralIds as Set<string>) ?? [])]).toEqual([inSessions.id]);
   },
   'consent expiring in a region': async () => {
@@ -201,10 +205,6 @@ const exercises: Record<AccessPatternName, () => Promise<void>> = {
     expect((await getIdempotencyRecord(store, claim))?.referralId).toBe(referral.id);
   },
 };
-
-function clientKeyOf(referral: Referral): string {
-  return clientMatchKey(referral.details);
-}
 
 function rangeAroundNow() {
   return {

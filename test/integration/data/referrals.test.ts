@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { clientKeyOf } from '#data/client-key.ts';
 import { getItem } from '#data/common.ts';
 import {
   ConcurrentUpdateError,
@@ -19,7 +20,7 @@ import {
   transition,
 } from '#data/referrals.ts';
 import { Stage } from '#domain/lifecycle.ts';
-import { clientMatchKey, type Referral } from '#domain/referral.ts';
+import type { Referral } from '#domain/referral.ts';
 import {
   actors,
   makeTestStore,
@@ -47,7 +48,10 @@ const sameClient = (familyName: string) => ({
 });
 
 async function pointerIds(referral: Referral): Promise<string[]> {
-  const pointer = await getItem(store, Keys.clientPointer(store.region, clientMatchKey(referral.details)));
+  const pointer = await getItem(
+    store,
+    Keys.clientPointer(store.region, await clientKeyOf(store, referral.details)),
+  );
   return [...((pointer?.referralIds as Set<string> | undefined) ?? [])].sort();
 }
 

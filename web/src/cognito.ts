@@ -1,5 +1,7 @@
 import { type CloudConfig, cognitoOrigin } from './config.ts';
 import {
+  IDLE_LIMIT_MS,
+  lastActiveAt,
   renewSession,
   type Session,
   STORAGE_PREFIX,
@@ -104,6 +106,8 @@ export async function refreshCloudSession(
   const session = storedSession();
   const refreshToken = storedRefreshToken();
   if (!session || !refreshToken) return undefined;
+  // An idle tab is signed out, never kept going.
+  if (now - lastActiveAt() >= IDLE_LIMIT_MS) return undefined;
   if (session.expiresAt - now > REFRESH_BEFORE_MS) return session;
   const awsRegion = config.userPoolId.split('_')[0];
   try {

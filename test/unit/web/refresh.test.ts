@@ -147,3 +147,20 @@ describe('the pages read roles from exact group names', () => {
     expect(sessionFromToken(token(['clinician']))?.roles).toEqual(['clinician']);
   });
 });
+
+describe('an idle tab', () => {
+  it('is not kept going: no refresh after 15 minutes without activity', async () => {
+    // Prepare
+    const now = Date.now();
+    startSession(idToken('u-1', now + 60_000), now - 16 * 60_000);
+    sessionStorage.setItem('peerpath.refreshToken', 'refresh-1');
+    answer({ AuthenticationResult: { IdToken: idToken('u-1', now + 3_600_000) } });
+
+    // Act
+    const session = await refreshCloudSession(config, now);
+
+    // Assess
+    expect(session).toBeUndefined();
+    expect(calls).toHaveLength(0);
+  });
+});

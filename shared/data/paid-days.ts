@@ -45,3 +45,14 @@ export function paidDayPart(
   );
   return tx.update(store, Keys.paidDay(workerId, date), spec, room);
 }
+
+/** Appends a write's paid-day counter items to its transaction; their indexes there, to read refusals. */
+export function withPaidDays(items: TxItem[], parts: readonly (TxItem | undefined)[]): number[] {
+  const at: number[] = [];
+  for (const part of parts) {
+    if (part === undefined) continue;
+    at.push(items.length);
+    items.push(part);
+  }
+  return at;
+}

@@ -7,7 +7,7 @@ import { debriefItem } from './debriefs.ts';
 import { ConcurrentUpdateError, NotFoundError } from './errors.ts';
 import { type Actor, auditEventItem } from './events.ts';
 import { IndexKeys, ItemType, Keys } from './keys.ts';
-import { paidDayExceeded, paidDayPart } from './paid-days.ts';
+import { paidDayExceeded, paidDayPart, withPaidDays } from './paid-days.ts';
 import type { Store } from './store.ts';
 import { INDEX } from './table.ts';
 import {
@@ -128,17 +128,6 @@ function checkSessionDate(store: Store, date: string, referral: Record<string, u
     now: store.now(),
   });
   if (issues.length > 0) throw new DomainValidationError('Invalid session date', issues);
-}
-
-/** The paid-day counter items of a write and their indexes in its transaction. */
-function withPaidDays(items: TxItem[], parts: readonly (TxItem | undefined)[]): number[] {
-  const at: number[] = [];
-  for (const part of parts) {
-    if (part === undefined) continue;
-    at.push(items.length);
-    items.push(part);
-  }
-  return at;
 }
 
 /**

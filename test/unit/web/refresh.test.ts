@@ -100,9 +100,8 @@ describe('the pages keep a cloud session past the ID token’s hour', () => {
     // Assess
     expect(calls).toHaveLength(1);
     expect(calls[0]?.url).toBe('https://cognito-idp.ca-central-1.amazonaws.com/');
-    expect((calls[0]?.init.headers as Record<string, string>)['x-amz-target']).toBe(
-      'AWSCognitoIdentityProviderService.InitiateAuth',
-    );
+    const headers = calls[0]?.init.headers as Record<string, string> | undefined;
+    expect(headers?.['x-amz-target']).toBe('AWSCognitoIdentityProviderService.InitiateAuth');
     expect(JSON.parse(String(calls[0]?.init.body))).toEqual({
       AuthFlow: 'REFRESH_TOKEN_AUTH',
       ClientId: 'client-1',

@@ -15,6 +15,7 @@ import { freePort } from './free-port.ts';
 import type { AccessLine, ExtraRoute, Gateway } from './gateway.ts';
 import { type LocalJwt, loadLocalJwt, localSubFor } from './jwt.ts';
 import { PROJECT_ROOT, WEB_DIST_DIR } from './paths.ts';
+import { LocalSecretKeys } from './secret-keys.ts';
 import { seedDemoWorkers } from './seed-template.ts';
 import { LocalUserDirectory } from './user-directory.ts';
 import { DEFAULT_WORKFLOW_CACHE_DIR, loadWorkflow, workflowSources } from './workflow-cache.ts';
@@ -108,18 +109,19 @@ export interface LocalStack {
 
 /** The heavy modules, loaded while DynamoDB Local boots. */
 async function loadModules() {
-  const [client, table, store, workers, deps, routes, ports, runner, gateway] = await Promise.all([
+  const [client, table, store, workers, pointers, deps, routes, ports, runner, gateway] = await Promise.all([
     import('#data/client.ts'),
     import('#data/table.ts'),
     import('#data/store.ts'),
     import('#data/workers.ts'),
+    import('#data/client-pointers.ts'),
     import('../functions/api/deps.ts'),
     import('#api/routes.ts'),
     import('./notifications.ts'),
     import('./workflow-runner.ts'),
     import('./gateway.ts'),
   ]);
-  return { client, table, store, workers, deps, routes, ports, runner, gateway };
+  return { client, table, store, workers, pointers, deps, routes, ports, runner, gateway };
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -205,6 +207,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     cleanups.push(async () => doc.destroy());
 
     const stores = {} as Record<ProgramRegion, Store>;
+    const secrets = new LocalSecretKeys({ dataDir });
     const runners = {} as Record<ProgramRegion, LocalWorkflowRunner>;
     const events = {} as Record<ProgramRegion, EventPublisher>;
     const demo = {} as Record<ProgramRegion, DemoAccounts>;
@@ -212,7 +215,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const tableNameOf = (region: ProgramRegion) =>
       options.tableName?.(region) ?? modules.table.tableNameFor(region);
     for (const region of regions) {
-      stores[region] = modules.store.createStore({ region, doc, tableName: tableNameOf(region) });
+      stores[region] = modules.store.createStore({ region, doc, tableName: tableNameOf(region), secrets });
       demo[region] = demoOn
         ? demoAccounts(region, rosters.get(region) ?? [])
         : { staff: { clinician: '', coordinator: '', admin: '' }, workers: [] };
@@ -265,6 +268,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const settled = await Promise.allSettled([
       ...regions.map(async (region) => {
         await tables.get(region);
+        await modules.pointers.migrateClientPointers(stores[region]); // keyed client pointers (HMAC)
         await runners[region].resumeOpenReferrals({ graceMs: 0 });
       }),
       ...seeded.values(),

@@ -1,6 +1,7 @@
 import { NotFoundError } from '#app/errors.ts';
 import type { UserDirectory, WorkflowGateway } from '#app/ports.ts';
 import { CognitoUserDirectory } from '#aws/cognito-directory.ts';
+import { SsmSecretKeys } from '#aws/ssm-secret-keys.ts';
 import { StepFunctionsGateway } from '#aws/step-functions.ts';
 import { createStore, type Store } from '#data/store.ts';
 import { type ProgramRegion, ProgramRegionSchema } from '#domain/roles.ts';
@@ -53,7 +54,11 @@ export function apiDeps(
   if (!cloud) {
     if (!env.USER_POOL_ID) throw new Error('USER_POOL_ID is not set');
     cloud = {
-      store: createStore({ region: served, ...(env.TABLE_NAME ? { tableName: env.TABLE_NAME } : {}) }),
+      store: createStore({
+        region: served,
+        ...(env.TABLE_NAME ? { tableName: env.TABLE_NAME } : {}),
+        secrets: new SsmSecretKeys({ env }),
+      }),
       workflow: new StepFunctionsGateway({ stateMachineArn: env.STATE_MACHINE_ARN }),
       users: new CognitoUserDirectory({ userPoolId: env.USER_POOL_ID, region: served }),
       log: jsonLog,

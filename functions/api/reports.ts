@@ -7,7 +7,7 @@ import { listAllWorkers } from '#data/workers.ts';
 import type { Referral } from '#domain/referral.ts';
 import { programDayRange, referralsWithGoals, summarize } from '#domain/reports.ts';
 import type { Goal } from '#domain/work.ts';
-import { apiHandler, json, routeDispatcher } from '#http/middleware.ts';
+import { apiHandler, json, logAccess, routeDispatcher } from '#http/middleware.ts';
 import { depsFor } from './access.ts';
 
 /**
@@ -44,19 +44,21 @@ export const summary = apiHandler(routes.reportSummary, async ({ caller, query }
     goalsOf(store, referralsWithGoals(closed)),
     sessions.length > 0 ? listAllWorkers(store) : Promise.resolve([]),
   ]);
-  return json(
-    200,
-    summarize({
-      region: caller.region,
-      from: query.from,
-      to: query.to,
-      created,
-      closed,
-      sessions,
-      goalsByReferral,
-      workerFirstNames: new Map(workers.map((w) => [w.id, w.firstName])),
-    }),
-  );
+  const report = summarize({
+    region: caller.region,
+    from: query.from,
+    to: query.to,
+    created,
+    closed,
+    sessions,
+    goalsByReferral,
+    workerFirstNames: new Map(workers.map((w) => [w.id, w.firstName])),
+  });
+  // A T-score is a referral's outcome: each one in the answer is a read of that referral's details.
+  for (const { referralId } of report.tScores) {
+    logAccess({ callerSub: caller.sub, role: caller.role, referralId, route: routes.reportSummary.id });
+  }
+  return json(200, report);
 });
 
 export const dispatch = routeDispatcher(ROUTES, 'functions/api/reports.ts', { summary });

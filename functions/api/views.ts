@@ -122,7 +122,7 @@ export function referralView(viewer: Viewer, referral: Referral, extras: ViewExt
         declinedReason && { reason: declinedReason.reason, summary: declinedReason.summary },
       ),
       ...some('previousReferralId', referral.previousReferralId),
-      ...some('possibleDuplicateOf', referral.possibleDuplicateOf),
+      // Never possibleDuplicateOf: it would tell a clinician that someone else's client is open.
     };
   }
   // Peer worker: their own client.

@@ -8,7 +8,7 @@ import { logSession as logSessionData, patchSession } from '#data/sessions.ts';
 import type { Store } from '#data/store.ts';
 import { IllegalTransitionError } from '#domain/errors.ts';
 import { isAssigned } from '#domain/lifecycle.ts';
-import { timersFromEnv } from '#domain/settings.ts';
+import { settingsFromEnv, timersFromEnv } from '#domain/settings.ts';
 import type { Session } from '#domain/work.ts';
 import type { Caller } from '#http/auth.ts';
 import { apiHandler, json, logAccess, routeDispatcher } from '#http/middleware.ts';
@@ -81,6 +81,7 @@ export const logSession = apiHandler(routes.logSession, async ({ caller, params,
       input: body,
       actor: actorOf(caller),
       debriefDueSeconds: debriefDueSeconds(),
+      maxPaidMinutesPerDay: settingsFromEnv(process.env).maxPaidMinutesPerDay,
     });
   } catch (error) {
     // A 409 must not tell a worker that someone else's client exists: 404 unless it is theirs.
@@ -95,16 +96,26 @@ export const logSession = apiHandler(routes.logSession, async ({ caller, params,
 export const correctSession = apiHandler(routes.correctSession, async ({ caller, params, body }) => {
   const { store, log } = depsFor(caller);
   const { version, ...patch } = body;
-  // `workerId`: a session someone else logged is not found (before its version is compared).
-  const session = await patchSession(store, {
-    referralId: params.id,
-    sessionId: params.sessionId,
-    version,
-    patch,
-    actor: actorOf(caller),
-    debriefDueSeconds: debriefDueSeconds(),
-    workerId: caller.sub,
-  });
+  let session: Session;
+  try {
+    // `workerId`: a session someone else logged, or on a client no longer assigned to the caller, is not
+    // found (before its version or the referral's stage is compared).
+    session = await patchSession(store, {
+      referralId: params.id,
+      sessionId: params.sessionId,
+      version,
+      patch,
+      actor: actorOf(caller),
+      debriefDueSeconds: debriefDueSeconds(),
+      maxPaidMinutesPerDay: settingsFromEnv(process.env).maxPaidMinutesPerDay,
+      workerId: caller.sub,
+    });
+  } catch (error) {
+    // A closed client's last worker is still named on it: 409 only while the client is theirs.
+    if (error instanceof IllegalTransitionError)
+      await referralFor(caller, params.id, routes.correctSession.id);
+    throw error;
+  }
   logAccess({
     callerSub: caller.sub,
     role: caller.role,

@@ -8,6 +8,7 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { hmacKeyParameterName } from '#aws/ssm-secret-keys.ts';
 import type { ProgramRegion } from '#domain/roles.ts';
 
 /** The repository root: handler files are named relative to it (`functions/api/referrals.ts`). */
@@ -110,6 +111,8 @@ export class PeerPathFunction extends Construct {
         PROGRAM_REGION: props.region,
         LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
+        // The region's HMAC key (client pointers): needs ssm:GetParameter on it and kms:Decrypt.
+        HMAC_KEY_PARAMETER: hmacKeyParameterName(props.region),
         ...props.environment,
       },
       bundling: {

@@ -85,7 +85,7 @@ export const routes = defineRoutes({
     summary: 'Submit a referral',
     description:
       'Honours `Idempotency-Key` (scoped to the caller): a replay returns the first response; the same key ' +
-      'with a different body is 422. `possibleDuplicateOf` names an open referral for the same client.',
+      'with a different body is 422. A possible duplicate is for staff: an alert and their view only.',
     request: { body: ReferralInputSchema },
     responses: { 201: ReferralViewSchema },
     errors: [422],

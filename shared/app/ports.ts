@@ -12,6 +12,7 @@ import type { ClosedCause, WaitOutcome } from '#domain/workflow-contract.ts';
  * | WorkflowGateway | step-functions.ts | workflow-runner.ts |
  * | Notifier, EventPublisher | notifications.ts | notifications.ts |
  * | UserDirectory | cognito-directory.ts | user-directory.ts |
+ * | SecretKeys | ssm-secret-keys.ts | secret-keys.ts |
  */
 
 // --- the referral state machine ----------------------------------------------------------------------------
@@ -82,4 +83,16 @@ export interface UserDirectory {
   createUser(user: NewUser): Promise<{ sub: string }>;
   /** The region's users (of one role when given), ordered by family then given name. */
   listUsers(query: ListUsersQuery): Promise<DirectoryUser[]>;
+}
+
+// --- secret keys -------------------------------------------------------------------------------------------
+
+/**
+ * A program region's secret key for keyed hashes (HMAC-SHA256) of personal details: the client pointer
+ * (duplicate check) and, later, search indexes. Never logged, never stored in the table. The cloud adapter
+ * reads an SSM SecureString parameter once per container (shared/aws/ssm-secret-keys.ts); the local one
+ * keeps a key file in the data directory (local/secret-keys.ts).
+ */
+export interface SecretKeys {
+  regionKey(region: ProgramRegion): Promise<Uint8Array>;
 }

@@ -18,6 +18,7 @@ import { INDEX, type IndexName } from './table.ts';
  * | worker          | WORKER#<sub>                       | PROFILE               | REGION#<r>#WORKERS / ACTIVE|INACTIVE#<lastName>#<sub> |                                         |                                                |
  * | worker change   | WORKER#<sub>                       | EVENT#<ulid>          |                                                    |                                            |                                                |
  * | assignment      | WORKER#<sub>                       | CLIENT#<referralId>   |                                                    |                                            |                                                |
+ * | paid day        | WORKER#<sub>                       | PAID#<date>           |                                                    |                                            |                                                |
  * | alert           | ALERTS#<audience>                  | ALERT#<ulid>          | ALERTS#<audience>#UNACKNOWLEDGED / <ulid> (until acknowledged) |                                |                                                |
  * | debrief         | REGION#<r>#DEBRIEFS                | DEBRIEF#<sessionId>   | REGION#<r>#DEBRIEFS#OPEN / <dueAt>#<sessionId> (until done) | REGION#<r>#DEBRIEFS / <dueAt>#<sid> |                                                |
  * | idempotency     | IDEMPOTENCY#<r>#<sub>#<key>        | IDEMPOTENCY           |                                                    |                                            |                                                |
@@ -54,6 +55,7 @@ export const ItemType = {
   ALERT: 'ALERT',
   DEBRIEF: 'DEBRIEF',
   IDEMPOTENCY: 'IDEMPOTENCY',
+  PAID_DAY: 'PAID_DAY',
 } as const;
 export type ItemType = (typeof ItemType)[keyof typeof ItemType];
 
@@ -74,6 +76,7 @@ export const SK = {
   ALERT_PREFIX: 'ALERT#',
   DEBRIEF_PREFIX: 'DEBRIEF#',
   IDEMPOTENCY: 'IDEMPOTENCY',
+  PAID_DAY_PREFIX: 'PAID#',
 } as const;
 
 const referralPartition = (id: string) => `REF#${part(id, 'referralId')}`;
@@ -111,6 +114,11 @@ export const Keys = {
   assignment: (workerId: string, referralId: string): ItemKey => ({
     pk: workerPartition(workerId),
     sk: `${SK.ASSIGNMENT_PREFIX}${part(referralId, 'referralId')}`,
+  }),
+  /** A worker's paid session minutes on one local date (`YYYY-MM-DD`): the daily cap's counter. */
+  paidDay: (workerId: string, date: string): ItemKey => ({
+    pk: workerPartition(workerId),
+    sk: `${SK.PAID_DAY_PREFIX}${part(date, 'date')}`,
   }),
 
   // --- alerts, debriefs, idempotency -----------------------------------------------------------------
@@ -191,6 +199,7 @@ export const ACCESS_PATTERN_NAMES = [
   'workers of a region',
   'worker change records',
   'worker sessions by month',
+  'worker paid minutes on a day',
   'region sessions in a date range',
   'alerts by audience',
   'unacknowledged alerts by audience',
@@ -269,6 +278,11 @@ export const ACCESS_PATTERNS: readonly AccessPattern[] = [
     operation: 'Query',
     index: INDEX.GSI1,
     key: 'gsi1pk = WORKER#<id>#SESSIONS, begins_with(gsi1sk, <yyyy-mm>-)',
+  },
+  {
+    name: 'worker paid minutes on a day',
+    operation: 'GetItem',
+    key: 'pk = WORKER#<sub>, sk = PAID#<date> (updated with a conditional ADD in each session write)',
   },
   {
     name: 'region sessions in a date range',

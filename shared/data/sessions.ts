@@ -1,12 +1,13 @@
 import { DomainValidationError, IllegalTransitionError } from '#domain/errors.ts';
 import { SESSION_STAGES, type Stage } from '#domain/lifecycle.ts';
-import { DEFAULT_TIMERS } from '#domain/settings.ts';
-import type { Session, SessionInput, SessionPatch } from '#domain/work.ts';
+import { DEFAULT_SETTINGS, DEFAULT_TIMERS } from '#domain/settings.ts';
+import { type Session, type SessionInput, type SessionPatch, sessionDateIssues } from '#domain/work.ts';
 import { addSeconds, getItem, iso, monthsFrom, newId, queryAll, withoutInternals } from './common.ts';
 import { debriefItem } from './debriefs.ts';
 import { ConcurrentUpdateError, NotFoundError } from './errors.ts';
 import { type Actor, auditEventItem } from './events.ts';
 import { IndexKeys, ItemType, Keys } from './keys.ts';
+import { paidDayExceeded, paidDayPart, withPaidDays } from './paid-days.ts';
 import type { Store } from './store.ts';
 import { INDEX } from './table.ts';
 import {
@@ -92,6 +93,10 @@ function referralFailure(
   cause: unknown,
 ): typeof RETRY {
   if (!old) throw new NotFoundError('Referral', referralId, { cause });
+  // Another worker's client: 404 before the stage, which is not theirs to learn (an unmatched referral's
+  // IllegalTransitionError the API turns into 404 through its visibility check).
+  if (old.workerId !== undefined && old.workerId !== workerId)
+    throw new NotFoundError('Referral', referralId, { cause });
   if (!SESSION_STAGES.includes(old.stage as Stage)) {
     throw new IllegalTransitionError(String(old.stage), action, { cause });
   }
@@ -106,10 +111,23 @@ function checkReferral(
   action: string,
 ) {
   if (!referral) throw new NotFoundError('Referral', referralId);
+  // Not this worker's client (any more): indistinguishable from absent for them, whatever its stage (a
+  // former worker must not learn that their old client is now on hold or closed).
+  if (referral.workerId !== undefined && referral.workerId !== workerId) {
+    throw new NotFoundError('Referral', referralId);
+  }
   if (!SESSION_STAGES.includes(referral.stage as Stage))
     throw new IllegalTransitionError(String(referral.stage), action);
-  // Not this worker's client (any more): indistinguishable from absent for them.
   if (referral.workerId !== workerId) throw new NotFoundError('Referral', referralId);
+}
+
+/** 400 unless `date` falls from the client's match date to today (program time zone). */
+function checkSessionDate(store: Store, date: string, referral: Record<string, unknown> | undefined): void {
+  const issues = sessionDateIssues(date, {
+    matchedAt: referral?.matchedAt as string | undefined,
+    now: store.now(),
+  });
+  if (issues.length > 0) throw new DomainValidationError('Invalid session date', issues);
 }
 
 /**
@@ -125,13 +143,17 @@ export async function logSession(
     actor: Actor;
     /** `timers.debrief` of the region (default 72 h). */
     debriefDueSeconds?: number;
+    /** The region's cap on a worker's paid minutes in one day (default 720). */
+    maxPaidMinutesPerDay?: number;
   },
 ): Promise<Session> {
   const { referralId, workerId } = input;
+  const maxPerDay = input.maxPaidMinutesPerDay ?? DEFAULT_SETTINGS.maxPaidMinutesPerDay;
   const sessionId = newId(store);
   return withRetries('Referral', referralId, async () => {
     const referral = await getItem(store, Keys.referral(referralId));
     checkReferral(referralId, workerId, referral, 'logSession');
+    checkSessionDate(store, input.input.date, referral);
     const now = store.now();
     const session: Session = {
       id: sessionId,
@@ -170,9 +192,15 @@ export async function logSession(
         tx.put(store, debriefItem(store, { sessionId, referralId, workerId, dueAt }), cond.notExists()),
       );
     }
+    const paidDays = withPaidDays(items, [
+      paidDayPart(store, { workerId, date: session.date, delta: session.minutes, max: maxPerDay }),
+    ]);
     const outcome = await transact(store, items);
     if (outcome.ok) return session;
     if (hasConflict(outcome.reasons)) return RETRY;
+    if (paidDays.some((i) => outcome.reasons[i]?.code === 'ConditionalCheckFailed')) {
+      throw paidDayExceeded(maxPerDay);
+    }
     const [ref, put] = outcome.reasons;
     if (ref?.code === 'ConditionalCheckFailed') {
       return referralFailure(referralId, workerId, ref.item, 'logSession', outcome.error);
@@ -201,9 +229,12 @@ export async function patchSession(
     debriefDueSeconds?: number;
     /** When given (the API: the calling worker), a session logged by anyone else is not found. */
     workerId?: string;
+    /** The region's cap on a worker's paid minutes in one day (default 720). */
+    maxPaidMinutesPerDay?: number;
   },
 ): Promise<Session> {
   const { referralId, sessionId, version, patch } = input;
+  const maxPerDay = input.maxPaidMinutesPerDay ?? DEFAULT_SETTINGS.maxPaidMinutesPerDay;
   return withRetries('Session', sessionId, async () => {
     const item = await getItem(store, Keys.session(referralId, sessionId));
     if (!item) throw new NotFoundError('Session', sessionId);
@@ -218,6 +249,7 @@ export async function patchSession(
       (field) => patch[field] !== undefined && patch[field] !== before[field],
     );
     if (fields.length === 0) return before;
+    if (fields.includes('date')) checkSessionDate(store, patch.date as string, referral);
 
     const now = store.now();
     const set: Record<string, unknown> = { updatedAt: iso(now) };
@@ -265,9 +297,23 @@ export async function patchSession(
         );
       }
     }
+    const minutes = (patch.minutes ?? before.minutes) as number;
+    const day = { workerId: before.workerId, max: maxPerDay };
+    const paidDays = withPaidDays(
+      items,
+      date === before.date
+        ? [paidDayPart(store, { ...day, date, delta: minutes - before.minutes })]
+        : [
+            paidDayPart(store, { ...day, date: before.date, delta: -before.minutes }),
+            paidDayPart(store, { ...day, date, delta: minutes }),
+          ],
+    );
     const outcome = await transact(store, items);
     if (outcome.ok) return toSession(applyUpdate(item, spec));
     if (hasConflict(outcome.reasons)) return RETRY;
+    if (paidDays.some((i) => outcome.reasons[i]?.code === 'ConditionalCheckFailed')) {
+      throw paidDayExceeded(maxPerDay);
+    }
     const [session, ref, , debrief] = outcome.reasons;
     if (session?.code === 'ConditionalCheckFailed') {
       if (!session.item) throw new NotFoundError('Session', sessionId, { cause: outcome.error });

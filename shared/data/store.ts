@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SecretKeys } from '#app/ports.ts';
 import type { ProgramRegion } from '#domain/roles.ts';
 import { createDocumentClient, type DocumentClientOptions } from './client.ts';
 import { tableNameFor } from './table.ts';
@@ -10,6 +11,8 @@ export interface Store {
   region: ProgramRegion;
   /** The clock (tests pass a fixed or advancing one). */
   now(): Date;
+  /** The region's secret key for keyed hashes (client pointers); required to write a referral. */
+  secrets?: SecretKeys;
 }
 
 export interface StoreOptions extends DocumentClientOptions {
@@ -19,14 +22,16 @@ export interface StoreOptions extends DocumentClientOptions {
   /** Defaults to `tableNameFor(region)`. */
   tableName?: string;
   now?: () => Date;
+  secrets?: SecretKeys;
 }
 
 export function createStore(options: StoreOptions): Store {
-  const { region, doc, tableName, now, ...clientOptions } = options;
+  const { region, doc, tableName, now, secrets, ...clientOptions } = options;
   return {
     doc: doc ?? createDocumentClient(clientOptions),
     tableName: tableName ?? tableNameFor(region),
     region,
     now: now ?? (() => new Date()),
+    ...(secrets ? { secrets } : {}),
   };
 }

@@ -409,14 +409,21 @@ function normaliseName(value: string): string {
 }
 
 /**
- * A stable key for "the same client" (duplicate detection): sha256 hex of given name, family name and date
- * of birth, trimmed, lower-cased, accents and repeated spaces removed. 'José  Núñez' and 'jose nunez' match.
+ * What identifies "the same client" (duplicate detection): given name, family name and date of birth,
+ * trimmed, lower-cased, accents and repeated spaces removed. 'José  Núñez' and 'jose nunez' match. The
+ * data layer keys it with the region's secret (HMAC-SHA256, shared/data/client-key.ts).
+ */
+export function clientMatchText(details: Pick<ReferralInput, 'client'>): string {
+  const { givenName, familyName, dateOfBirth } = details.client;
+  return `${normaliseName(givenName)}|${normaliseName(familyName)}|${dateOfBirth.trim()}`;
+}
+
+/**
+ * The former, unkeyed client key (sha256 hex of `clientMatchText`): anyone holding a name and birth date
+ * could compute it. Kept only to recognise pointers written before the keyed one (migration, tests).
  */
 export function clientMatchKey(details: Pick<ReferralInput, 'client'>): string {
-  const { givenName, familyName, dateOfBirth } = details.client;
-  return createHash('sha256')
-    .update(`${normaliseName(givenName)}|${normaliseName(familyName)}|${dateOfBirth.trim()}`)
-    .digest('hex');
+  return createHash('sha256').update(clientMatchText(details)).digest('hex');
 }
 
 /** JSON with object keys sorted, so two equal values compare equal whatever their key order. */

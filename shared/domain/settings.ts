@@ -40,3 +40,23 @@ export function timersWith(overrides: Partial<Timers> = {}): Timers {
 export function timersFromEnv(env: Readonly<Record<string, string | undefined>>): Timers {
   return timersWith(env.TIMERS ? (JSON.parse(env.TIMERS) as Partial<Timers>) : {});
 }
+
+/**
+ * A region's settings beyond its timers. `maxPaidMinutesPerDay` caps a worker's paid session minutes in
+ * one local day, across all their sessions (one session is at most `MAX_SESSION_MINUTES` by itself).
+ */
+export const RegionSettingsSchema = z.object({
+  maxPaidMinutesPerDay: z.number().check(z.int(), z.positive(), z.lte(24 * 60)),
+});
+export type RegionSettings = z.infer<typeof RegionSettingsSchema>;
+
+export const DEFAULT_SETTINGS: RegionSettings = { maxPaidMinutesPerDay: 720 };
+
+export function settingsWith(overrides: Partial<RegionSettings> = {}): RegionSettings {
+  return RegionSettingsSchema.parse({ ...DEFAULT_SETTINGS, ...overrides });
+}
+
+/** The settings a deployed function runs with: the stack's `SETTINGS` (JSON) over the defaults. */
+export function settingsFromEnv(env: Readonly<Record<string, string | undefined>>): RegionSettings {
+  return settingsWith(env.SETTINGS ? (JSON.parse(env.SETTINGS) as Partial<RegionSettings>) : {});
+}

@@ -10,6 +10,7 @@ import {
   type SessionMode,
   SessionModeSchema,
   strictObject,
+  todayInProgramZone,
 } from './vocabulary.ts';
 
 /**
@@ -121,6 +122,29 @@ const sessionFields = {
     .boolean()
     .check(z.describe('The worker wants a supervision debrief (due within 72 hours)')),
 };
+
+/**
+ * What is wrong with a session's date beyond its shape, as validation issues (none when it is fine): it
+ * must fall from the day the client was matched (`matchedAt`, an instant, taken as its date in the program's
+ * time zone) to today (`now`'s date there). Paid minutes are claimed by date: a session dated 1901, or
+ * before the worker had the client, is not a session of this relationship.
+ */
+export function sessionDateIssues(
+  date: string,
+  bounds: { matchedAt?: string | undefined; now: Date },
+): { path: string; message: string }[] {
+  if (date > todayInProgramZone(bounds.now)) return [{ path: 'date', message: 'Must not be in the future' }];
+  if (bounds.matchedAt !== undefined && date < todayInProgramZone(new Date(bounds.matchedAt))) {
+    return [{ path: 'date', message: 'Must not be before the client was matched' }];
+  }
+  return [];
+}
+
+/** The validation issue of a day's paid minutes past the region's `maxPaidMinutesPerDay`. */
+export const paidMinutesIssue = (maxPaidMinutesPerDay: number) => ({
+  path: 'minutes',
+  message: `A worker's paid minutes in one day must not exceed ${maxPaidMinutesPerDay}`,
+});
 
 export const SessionInputSchema = strictObject({
   ...sessionFields,

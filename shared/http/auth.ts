@@ -21,36 +21,16 @@ type ClaimValue = string | number | boolean | string[] | undefined | null;
 export type Claims = Record<string, ClaimValue | unknown>;
 
 /**
- * `cognito:groups` arrives differently depending on who flattened the token: a JSON array (a
- * verified token), API Gateway's `"[admin coordinator]"`, a JSON string `'["a","b"]'` or `"a,b"`.
+ * `cognito:groups` as the API Gateway JWT authorizer hands it over: `"[admin coordinator]"` (the array
+ * flattened, names separated by spaces, which a Cognito group name cannot hold), or a real array when
+ * the claims were not flattened. Nothing else is read as groups: a comma or a JSON string inside a
+ * group's name (Cognito allows both) must never make a second group out of it, so a group named
+ * `clinician,admin` stays that one, unknown, name.
  */
 export function parseGroups(value: unknown): string[] {
-  if (Array.isArray(value))
-    return value.filter((g): g is string => typeof g === 'string').map((g) => g.trim());
-  if (typeof value !== 'string') return [];
-  const text = value.trim();
-  if (text.startsWith('[') && text.endsWith(']')) {
-    const inner = text.slice(1, -1).trim();
-    // Only a JSON array of strings is parsed as JSON: API Gateway's own "[a b]" form (every request's) is
-    // not JSON, and a thrown SyntaxError per request was a measurable cost (bench/results).
-    if (inner === '' || inner.startsWith('"')) {
-      try {
-        const parsed: unknown = JSON.parse(text);
-        if (Array.isArray(parsed)) return parseGroups(parsed);
-      } catch {
-        // Not JSON after all: split it below.
-      }
-    }
-    return splitGroups(inner);
-  }
-  return splitGroups(text);
-}
-
-function splitGroups(text: string): string[] {
-  return text
-    .split(/[\s,]+/)
-    .map((g) => g.replace(/^"|"$/g, '').trim())
-    .filter(Boolean);
+  if (Array.isArray(value)) return value.filter((g): g is string => typeof g === 'string');
+  if (typeof value !== 'string' || !value.startsWith('[') || !value.endsWith(']')) return [];
+  return value.slice(1, -1).split(' ').filter(Boolean);
 }
 
 const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);
@@ -66,9 +46,12 @@ export function rolesFromGroups(groups: readonly string[]): Role[] {
 /**
  * Claims → Caller. A missing or malformed `sub`/`custom:region` is 401 (the token is not one this
  * API can use); a valid identity holding no PeerPath group is 403 (authenticated, not authorised).
+ * Only an ID token is accepted: API Gateway's JWT authorizer lets a Cognito access token (same issuer,
+ * `client_id` for audience) through as well, and an access token carries no `custom:region` contract.
  */
 export function callerFromClaims(claims: Claims | undefined | null): Caller {
   if (!claims || typeof claims !== 'object') throw new UnauthorizedError();
+  if ((claims as Record<string, unknown>).token_use !== 'id') throw new UnauthorizedError();
   const { sub, email } = claims as { sub?: unknown; email?: unknown };
   const region = (claims as Record<string, unknown>)['custom:region'];
   if (typeof sub !== 'string' || sub.trim() === '' || sub.length > 128) throw new UnauthorizedError();

@@ -69,7 +69,7 @@ describe('a canary client name', () => {
     // The canary really went in: each route's first call succeeded, and the record holds the name.
     expect(failedFirstCalls(replies)).toEqual([]);
     expect(JSON.stringify((await coordinator.get(`/referrals/${id}`)).body)).toContain(MARK);
-    expect(twin.body.possibleDuplicateOf).toBe(id);
+    expect((await coordinator.get(`/referrals/${twin.body.id}`)).body.possibleDuplicateOf).toBe(id);
     const refusals = refusalsOf(replies, canary);
     expect(refusals.count).toBeGreaterThanOrEqual(6);
     expect(refusals.echoing).toEqual([]);

@@ -13,6 +13,9 @@ import { type ProgramRegion, Role } from '#domain/roles.ts';
 import { type Worker, type WorkerForm, type WorkerInput, WorkerInputSchema } from '#domain/worker.ts';
 import { referralInput } from './fixtures.ts';
 
+/** One fixed HMAC key for every region of the test stores (a real deployment's key is secret). */
+export const TEST_SECRET_KEYS = { regionKey: async () => new Uint8Array(32).fill(7) };
+
 export interface TestStore extends Store {
   /** Every DynamoDB operation this store sent, in order (clear it with `requests.length = 0`). */
   requests: StoreRequest[];
@@ -39,6 +42,7 @@ export async function makeTestStore(region: ProgramRegion = 'vancouver'): Promis
     tableName,
     region,
     now: () => (fixed ? new Date(fixed) : new Date()),
+    secrets: TEST_SECRET_KEYS,
     requests,
     setNow: (date) => {
       fixed = date;

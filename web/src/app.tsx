@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { createApiClient } from './api.ts';
 import { AppContext, type AppState, useApp } from './app-context.ts';
-import { cloudSignOut } from './cognito.ts';
+import { cloudSignOut, refreshCloudSession } from './cognito.ts';
 import { type AppConfig, apiBaseUrl } from './config.ts';
 import { ROLE_LABELS, regionName } from './labels.ts';
 import { DebriefsPage } from './pages/debriefs.tsx';
@@ -178,7 +178,11 @@ const ACTIVITY_EVENTS = ['keydown', 'pointerdown', 'touchstart', 'wheel'] as con
 const CHECK_EVERY_MS = 15_000;
 
 /** Signs out after 15 minutes without a key press, click or touch (checked every 15 s and on return). */
-function useIdleSignOut(session: Session | undefined, signOut: (reason: SignOutReason) => void) {
+function useIdleSignOut(
+  session: Session | undefined,
+  signOut: (reason: SignOutReason) => void,
+  config: AppConfig,
+) {
   useEffect(() => {
     if (!session) return;
     let lastWrite = 0;
@@ -189,8 +193,10 @@ function useIdleSignOut(session: Session | undefined, signOut: (reason: SignOutR
         touch(now);
       }
     };
-    const check = () => {
-      const problem = sessionProblem(session);
+    const check = async () => {
+      // A cloud session's ID token is renewed with the refresh token before it expires (cognito.ts).
+      if (config.mode === 'cloud' && sessionProblem(session) !== 'idle') await refreshCloudSession(config);
+      const problem = sessionProblem(storedSession() ?? session);
       if (problem) signOut(problem);
     };
     for (const name of ACTIVITY_EVENTS)
@@ -202,7 +208,7 @@ function useIdleSignOut(session: Session | undefined, signOut: (reason: SignOutR
       document.removeEventListener('visibilitychange', check);
       window.clearInterval(timer);
     };
-  }, [session, signOut]);
+  }, [session, signOut, config]);
 }
 
 function SignedIn({
@@ -218,7 +224,7 @@ function SignedIn({
     () =>
       createApiClient({
         baseUrl: apiBaseUrl(config, session.region),
-        token: () => session.token,
+        token: () => storedSession()?.token ?? session.token,
         onUnauthorized: () => signOut('expired'),
       }),
     [config, session, signOut],
@@ -255,7 +261,7 @@ export function App({ config, problem }: { config: AppConfig; problem?: string |
     },
     [config],
   );
-  useIdleSignOut(session, signOut);
+  useIdleSignOut(session, signOut, config);
   if (!session) return <SignInPage config={config} onSignedIn={setSession} problem={problem} />;
   return <SignedIn config={config} session={session} signOut={signOut} />;
 }

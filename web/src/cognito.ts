@@ -1,5 +1,14 @@
 import { type CloudConfig, cognitoOrigin } from './config.ts';
-import { STORAGE_PREFIX } from './session.ts';
+import {
+  IDLE_LIMIT_MS,
+  lastActiveAt,
+  renewSession,
+  type Session,
+  STORAGE_PREFIX,
+  storedRefreshToken,
+  storedSession,
+  storeRefreshToken,
+} from './session.ts';
 
 /**
  * Cognito's hosted sign-in with the authorization code flow and PKCE (no client secret in the pages).
@@ -74,9 +83,53 @@ export async function completeCloudSignIn(config: CloudConfig): Promise<string> 
     }),
   });
   if (!response.ok) throw new Error('The sign-in could not be completed. Please sign in again.');
-  const tokens = (await response.json()) as { id_token?: unknown };
+  const tokens = (await response.json()) as { id_token?: unknown; refresh_token?: unknown };
   if (typeof tokens.id_token !== 'string') throw new Error('The sign-in did not return an ID token.');
+  if (typeof tokens.refresh_token === 'string') storeRefreshToken(tokens.refresh_token);
   return tokens.id_token;
+}
+
+/** Renew the ID token this long before it expires (the check runs every 15 s and on return to the tab). */
+export const REFRESH_BEFORE_MS = 5 * 60 * 1000;
+
+/**
+ * Keeps a cloud session going past the ID token's hour: shortly before it expires, a new ID token is asked
+ * for with the refresh token (Cognito's `InitiateAuth`, `REFRESH_TOKEN_AUTH`; a public app client needs no
+ * secret) and stored in its place. Returns the session as it now stands, or undefined when there is none to
+ * keep (no refresh token, or Cognito refused it: then the expiry signs the person out as before). The idle
+ * limit is not touched: 15 minutes without activity still signs out.
+ */
+export async function refreshCloudSession(
+  config: CloudConfig,
+  now = Date.now(),
+): Promise<Session | undefined> {
+  const session = storedSession();
+  const refreshToken = storedRefreshToken();
+  if (!session || !refreshToken) return undefined;
+  // An idle tab is signed out, never kept going.
+  if (now - lastActiveAt() >= IDLE_LIMIT_MS) return undefined;
+  if (session.expiresAt - now > REFRESH_BEFORE_MS) return session;
+  const awsRegion = config.userPoolId.split('_')[0];
+  try {
+    const response = await fetch(`https://cognito-idp.${awsRegion}.amazonaws.com/`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'AWSCognitoIdentityProviderService.InitiateAuth',
+      },
+      body: JSON.stringify({
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        ClientId: config.userPoolClientId,
+        AuthParameters: { REFRESH_TOKEN: refreshToken },
+      }),
+    });
+    if (!response.ok) return undefined;
+    const body = (await response.json()) as { AuthenticationResult?: { IdToken?: unknown } };
+    const idToken = body.AuthenticationResult?.IdToken;
+    return typeof idToken === 'string' ? renewSession(idToken) : undefined;
+  } catch {
+    return undefined; // offline: the token's own expiry decides
+  }
 }
 
 /** Signs out of the hosted sign-in too (the local session is already cleared). */

@@ -1,7 +1,7 @@
 import './zod-config.ts';
 import { render } from 'preact';
 import { App } from './app.tsx';
-import { completeCloudSignIn, isSignInCallback } from './cognito.ts';
+import { completeCloudSignIn, isSignInCallback, refreshCloudSession } from './cognito.ts';
 import { type AppConfig, loadConfig } from './config.ts';
 import { startSession } from './session.ts';
 import './styles.css';
@@ -29,6 +29,8 @@ async function boot(root: HTMLElement): Promise<void> {
     } catch (error) {
       problem = error instanceof Error ? error.message : 'The sign-in could not be completed.';
     }
+  } else if (config.mode === 'cloud') {
+    await refreshCloudSession(config); // a reload after the ID token's hour keeps an active session
   }
   root.textContent = '';
   render(<App config={config} problem={problem} />, root);

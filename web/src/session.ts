@@ -10,6 +10,7 @@ import { PROGRAM_REGIONS, type ProgramRegion, ROLES, type Role } from '#domain/r
 
 export const STORAGE_PREFIX = 'peerpath.';
 const TOKEN_KEY = `${STORAGE_PREFIX}token`;
+const REFRESH_KEY = `${STORAGE_PREFIX}refreshToken`;
 const ACTIVE_KEY = `${STORAGE_PREFIX}lastActiveAt`;
 const NOTICE_KEY = `${STORAGE_PREFIX}signOutNotice`;
 const DRAFT_PREFIX = `${STORAGE_PREFIX}draft.`;
@@ -54,9 +55,9 @@ export function decodeClaims(token: string): Record<string, unknown> | undefined
   }
 }
 
+/** A token's `cognito:groups` is an array of exact names: a comma inside one name never makes two. */
 function groupsOf(value: unknown): string[] {
   if (Array.isArray(value)) return value.filter((g): g is string => typeof g === 'string');
-  if (typeof value === 'string') return value.replace(/^\[|\]$/g, '').split(/[\s,]+/);
   return [];
 }
 
@@ -131,6 +132,26 @@ export function startSession(token: string, now = Date.now()): Session {
   sessionStorage.removeItem(NOTICE_KEY);
   sessionStorage.setItem(TOKEN_KEY, token);
   touch(now);
+  return session;
+}
+
+/** Keeps the hosted sign-in's refresh token beside the ID token (this tab only, like it). */
+export function storeRefreshToken(token: string): void {
+  sessionStorage.setItem(REFRESH_KEY, token);
+}
+
+export function storedRefreshToken(): string | undefined {
+  return sessionStorage.getItem(REFRESH_KEY) ?? undefined;
+}
+
+/**
+ * Replaces the ID token with a fresh one for the same person (a refresh), keeping drafts and the activity
+ * clock. A token for anyone else is refused: undefined, nothing changed.
+ */
+export function renewSession(token: string): Session | undefined {
+  const session = sessionFromToken(token);
+  if (!session || session.sub !== storedSession()?.sub) return undefined;
+  sessionStorage.setItem(TOKEN_KEY, token);
   return session;
 }
 

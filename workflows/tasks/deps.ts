@@ -1,5 +1,6 @@
 import type { EventPublisher, Notifier, WorkflowGateway } from '#app/ports.ts';
 import { cloudPorts } from '#aws/notifications.ts';
+import { SsmSecretKeys } from '#aws/ssm-secret-keys.ts';
 import { StepFunctionsGateway } from '#aws/step-functions.ts';
 import { createStore, type Store } from '#data/store.ts';
 import { ProgramRegionSchema } from '#domain/roles.ts';
@@ -39,7 +40,11 @@ export function cloudDeps(env: Readonly<Record<string, string | undefined>> = pr
   if (cached) return cached;
   const region = ProgramRegionSchema.parse(env.PROGRAM_REGION);
   cached = {
-    store: createStore({ region, ...(env.TABLE_NAME ? { tableName: env.TABLE_NAME } : {}) }),
+    store: createStore({
+      region,
+      ...(env.TABLE_NAME ? { tableName: env.TABLE_NAME } : {}),
+      secrets: new SsmSecretKeys({ env }),
+    }),
     workflow: new StepFunctionsGateway({ stateMachineArn: env.STATE_MACHINE_ARN }),
     ...cloudPorts(env),
     timers: timersFromEnv(env),

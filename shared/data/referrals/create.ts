@@ -1,8 +1,9 @@
 import { DomainValidationError } from '#domain/errors.ts';
 import { Stage } from '#domain/lifecycle.ts';
-import { clientMatchKey, type Referral, type ReferralInput } from '#domain/referral.ts';
+import type { Referral, ReferralInput } from '#domain/referral.ts';
 import { Role } from '#domain/roles.ts';
 import { priorityOf } from '#domain/vocabulary.ts';
+import { clientKeyOf } from '../client-key.ts';
 import { iso, newId, programMonth } from '../common.ts';
 import { ConcurrentUpdateError, IdempotencyKeyUsedError } from '../errors.ts';
 import { auditEventItem } from '../events.ts';
@@ -31,7 +32,7 @@ export interface CreateReferralInput {
  */
 export function newReferralItems(
   store: Store,
-  input: CreateReferralInput & { id: string; duplicateOf?: string },
+  input: CreateReferralInput & { id: string; duplicateOf?: string; clientKey?: string },
 ): { referral: Referral; item: Record<string, unknown>; event: Record<string, unknown> } {
   const { details, id, duplicateOf } = input;
   const now = iso(store.now());
@@ -54,7 +55,7 @@ export function newReferralItems(
     ...Keys.referral(id),
     type: ItemType.REFERRAL,
     ...referralIndexKeys(referral),
-    clientKey: clientMatchKey(details),
+    ...(input.clientKey !== undefined ? { clientKey: input.clientKey } : {}),
     ...referral,
   };
   const event = auditEventItem(
@@ -92,7 +93,8 @@ export async function createReferral(store: Store, input: CreateReferralInput): 
     ]);
   }
   const id = input.id ?? newId(store);
-  const pointerKey = Keys.clientPointer(store.region, clientMatchKey(details));
+  const clientKey = await clientKeyOf(store, details);
+  const pointerKey = Keys.clientPointer(store.region, clientKey);
   // Not read first: the usual client has no open referral (see `pointerAdd`).
   let pointer: Record<string, unknown> | undefined;
   return withRetries('Referral', id, async () => {
@@ -100,6 +102,7 @@ export async function createReferral(store: Store, input: CreateReferralInput): 
     const { referral, item, event } = newReferralItems(store, {
       ...input,
       id,
+      clientKey,
       ...(duplicateOf !== undefined ? { duplicateOf } : {}),
     });
     const outcome = await transact(store, [

@@ -1,14 +1,9 @@
 import { IllegalTransitionError } from '#domain/errors.ts';
 import { CLINICIAN_EDITABLE_STAGES, isOpen } from '#domain/lifecycle.ts';
-import {
-  applyReferralPatch,
-  changedFields,
-  clientMatchKey,
-  type Referral,
-  type ReferralPatch,
-} from '#domain/referral.ts';
+import { applyReferralPatch, changedFields, type Referral, type ReferralPatch } from '#domain/referral.ts';
 import { Role } from '#domain/roles.ts';
 import { priorityOf } from '#domain/vocabulary.ts';
+import { clientKeyOf } from '../client-key.ts';
 import { getItem, iso } from '../common.ts';
 import { ConcurrentUpdateError, NotFoundError } from '../errors.ts';
 import { type Actor, auditEventItem } from '../events.ts';
@@ -66,7 +61,7 @@ export async function patchReferral(
     const details = applyReferralPatch(before.details, patch);
     const priority = priorityOf(details.urgency);
     const oldKey = item.clientKey as string | undefined;
-    const newKey = clientMatchKey(details);
+    const newKey = await clientKeyOf(store, details);
     const moved = isOpen(before.stage) && oldKey !== newKey;
 
     const items: TxItem[] = [];

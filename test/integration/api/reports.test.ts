@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Actor } from '#data/events.ts';
 import { rateGoal } from '#data/goals.ts';
 import { createReferral } from '#data/referrals/create.ts';
@@ -9,7 +9,7 @@ import type { Store } from '#data/store.ts';
 import { createWorker } from '#data/workers.ts';
 import type { LifecycleEvent } from '#domain/lifecycle.ts';
 import type { SessionMode } from '#domain/vocabulary.ts';
-import { startTestApi, type TestApi } from '../../support/api.ts';
+import { captureHttpLog, startTestApi, type TestApi } from '../../support/api.ts';
 import { actors, referralInput, workerInput } from '../../support/store.ts';
 
 // Every success body is checked against the route's declared response schema (a mismatch is a 500).
@@ -163,6 +163,35 @@ describe('GET /reports/summary', () => {
         { referralId: ids.R1, closedAt: '2023-03-22T18:00:00.000Z', tScore: 62.4 },
       ],
     });
+  });
+
+  it('writes an access-log line for each referral whose T-score it returns, ids only', async () => {
+    // Prepare
+    const lines = captureHttpLog();
+    const coordinator = api.demo.vancouver.staff.coordinator;
+
+    // Act
+    const response = await api.as('coordinator').get('/reports/summary?from=2023-03-01&to=2023-03-31');
+    vi.restoreAllMocks();
+
+    // Assess
+    expect(response.status).toBe(200);
+    const access = lines
+      .map((line) => JSON.parse(line) as [string, Record<string, unknown>])
+      .filter(([, entry]) => entry?.audit === 'referral-access')
+      .map(([, entry]) => entry);
+    expect(access).toEqual(
+      expect.arrayContaining(
+        [ids.R1, ids.R2].map((referralId) => ({
+          audit: 'referral-access',
+          callerSub: coordinator,
+          role: 'coordinator',
+          referralId,
+          route: 'reportSummary',
+        })),
+      ),
+    );
+    expect(access).toHaveLength(2);
   });
 
   it('reads with Query and key lookups only, never a Scan', async () => {

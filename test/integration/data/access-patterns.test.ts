@@ -1,11 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ackAlert, getAlert, listAlerts, putAlert } from '#data/alerts.ts';
+import { clientKeyOf } from '#data/client-key.ts';
 import { getItem } from '#data/common.ts';
 import { getDebrief, listDebriefs, markDebriefDone } from '#data/debriefs.ts';
 import { listEvents } from '#data/events.ts';
 import { getGoal, listGoals } from '#data/goals.ts';
 import { getIdempotencyRecord } from '#data/idempotency.ts';
 import { ACCESS_PATTERNS, type AccessPatternName, Audience, Keys } from '#data/keys.ts';
+import { paidMinutesOn } from '#data/paid-days.ts';
 import { listConsentExpiring } from '#data/referrals/consent.ts';
 import { createReferral } from '#data/referrals/create.ts';
 import { listQueue } from '#data/referrals/queue.ts';
@@ -14,7 +16,7 @@ import { listReferralsClosedBetween, listReferralsCreatedBetween } from '#data/r
 import { getSession, listSessionsBetween, logSession, minutesByWorkerMonth } from '#data/sessions.ts';
 import { getWorker, listWorkerChanges, listWorkers } from '#data/workers.ts';
 import { Stage } from '#domain/lifecycle.ts';
-import { clientMatchKey, type Referral } from '#domain/referral.ts';
+import type { Referral } from '#domain/referral.ts';
 import type { Worker } from '#domain/worker.ts';
 import {
   actors,
@@ -100,7 +102,10 @@ const exercises: Record<AccessPatternName, () => Promise<void>> = {
     expect((await listByWorker(store, worker.id)).map((r) => r.id)).toEqual([inSessions.id]);
   },
   'open referrals for the same client': async () => {
-    const pointer = await getItem(store, Keys.clientPointer(store.region, clientKeyOf(inSessions)));
+    const pointer = await getItem(
+      store,
+      Keys.clientPointer(store.region, await clientKeyOf(store, inSessions.details)),
+    );
     expect([...((pointer?.referralIds as Set<string>) ?? [])]).toEqual([inSessions.id]);
   },
   'consent expiring in a region': async () => {
@@ -131,6 +136,9 @@ const exercises: Record<AccessPatternName, () => Promise<void>> = {
   'worker sessions by month': async () => {
     const minutes = await minutesByWorkerMonth(store, worker.id, today.slice(0, 7));
     expect(minutes).toMatchObject({ minutes: 45, sessions: 1 });
+  },
+  'worker paid minutes on a day': async () => {
+    expect(await paidMinutesOn(store, worker.id, today)).toBe(45);
   },
   'region sessions in a date range': async () => {
     const sessions = await listSessionsBetween(store, { from: today, to: today });
@@ -191,10 +199,6 @@ const exercises: Record<AccessPatternName, () => Promise<void>> = {
     expect((await getIdempotencyRecord(store, claim))?.referralId).toBe(referral.id);
   },
 };
-
-function clientKeyOf(referral: Referral): string {
-  return clientMatchKey(referral.details);
-}
 
 function rangeAroundNow() {
   return {

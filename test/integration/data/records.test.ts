@@ -195,8 +195,10 @@ describe('sessions and debriefs', () => {
 
   it('logs a session with a debrief due 72 hours later, and moves lastSessionAt forward only', async () => {
     const now = new Date();
-    store.setNow(now);
+    // Matched a month ago: sessions are dated from the match on.
+    store.setNow(new Date(now.getTime() - 30 * 86_400_000));
     const referral = await seedReferral(store, { stage: Stage.IN_SESSIONS, workerId: worker.id });
+    store.setNow(now);
 
     const recent = await logSession(store, {
       referralId: referral.id,
@@ -241,7 +243,10 @@ describe('sessions and debriefs', () => {
   });
 
   it('sums paid minutes by the local month, moving a corrected session to its new month', async () => {
+    // Matched before the sessions below, which are logged a month later.
+    store.setNow(new Date('2025-01-02T20:00:00.000Z'));
     const referral = await seedReferral(store, { stage: Stage.IN_SESSIONS, workerId: worker.id });
+    store.setNow(new Date('2025-03-02T20:00:00.000Z'));
     const log = (date: string, minutes: number) =>
       logSession(store, {
         referralId: referral.id,
@@ -274,6 +279,7 @@ describe('sessions and debriefs', () => {
     const correction = (await listEvents(store, referral.id)).find((e) => e.kind === 'SESSION_CORRECTED');
     expect(correction).toMatchObject({ sessionId: lastOfJan.id, fields: ['date', 'note'] });
     expect(JSON.stringify(correction)).not.toContain('Walked');
+    store.setNow(undefined);
   });
 
   it('refuses a session correction on a stale version', async () => {

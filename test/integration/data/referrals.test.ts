@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { clientKeyOf } from '#data/client-key.ts';
 import { getItem } from '#data/common.ts';
 import {
   ConcurrentUpdateError,
@@ -15,7 +16,7 @@ import { getReferral, getReferralDetails, listOpenReferrals } from '#data/referr
 import { transition } from '#data/referrals/transition.ts';
 import { recordExecution } from '#data/referrals/wait-tokens.ts';
 import { Stage } from '#domain/lifecycle.ts';
-import { clientMatchKey, type Referral } from '#domain/referral.ts';
+import type { Referral } from '#domain/referral.ts';
 import {
   actors,
   makeTestStore,
@@ -43,7 +44,10 @@ const sameClient = (familyName: string) => ({
 });
 
 async function pointerIds(referral: Referral): Promise<string[]> {
-  const pointer = await getItem(store, Keys.clientPointer(store.region, clientMatchKey(referral.details)));
+  const pointer = await getItem(
+    store,
+    Keys.clientPointer(store.region, await clientKeyOf(store, referral.details)),
+  );
   return [...((pointer?.referralIds as Set<string> | undefined) ?? [])].sort();
 }
 

@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { clientKeyOf } from '#data/client-key.ts';
 import { getItem } from '#data/common.ts';
 import {
   CapacityExceededError,
@@ -19,7 +20,6 @@ import { storeWaitToken } from '#data/referrals/wait-tokens.ts';
 import type { Store } from '#data/store.ts';
 import { getWorker, patchWorker } from '#data/workers.ts';
 import { Stage } from '#domain/lifecycle.ts';
-import { clientMatchKey } from '#domain/referral.ts';
 import {
   actors,
   localDate,
@@ -477,7 +477,7 @@ describe('wait tokens', () => {
 describe('duplicate pointer on closure', () => {
   it('removes the referral from its client pointer when it leaves the open stages', async () => {
     const referral = await seedReferral(store);
-    const pointerKey = Keys.clientPointer(store.region, clientMatchKey(referral.details));
+    const pointerKey = Keys.clientPointer(store.region, await clientKeyOf(store, referral.details));
     const pointer = await getItem(store, pointerKey);
     expect([...((pointer?.referralIds ?? new Set()) as Set<string>)]).toEqual([referral.id]);
 

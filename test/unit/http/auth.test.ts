@@ -7,6 +7,7 @@ const claims = (overrides: Record<string, unknown> = {}) => ({
   'cognito:groups': ['coordinator'],
   'custom:region': 'vancouver',
   email: 'coordinator@example.org',
+  token_use: 'id',
   ...overrides,
 });
 
@@ -30,14 +31,40 @@ describe('parseGroups', () => {
   it.each([
     ['an array', ['admin', 'coordinator'], ['admin', 'coordinator']],
     ["API Gateway's bracketed form", '[admin coordinator]', ['admin', 'coordinator']],
-    ['a JSON array string', '["admin","coordinator"]', ['admin', 'coordinator']],
-    ['a comma-separated string', 'admin, coordinator', ['admin', 'coordinator']],
-    ['a single group', 'peer-worker', ['peer-worker']],
+    ['a single bracketed group', '[peer-worker]', ['peer-worker']],
     ['an empty bracket', '[]', []],
     ['nothing', undefined, []],
     ['a number', 42, []],
   ])('reads %s', (_label, input, expected) => {
     expect(parseGroups(input)).toEqual(expected);
+  });
+
+  it.each([
+    ['a comma-separated string', 'admin, coordinator'],
+    ['a JSON array string', '["admin","coordinator"]'],
+    ['a bare group name', 'peer-worker'],
+  ])("reads no PeerPath role from %s (not the authorizer's form)", (_label, input) => {
+    expect(rolesFromGroups(parseGroups(input))).toEqual([]);
+  });
+
+  it('keeps a group whose name holds a comma as that one name', () => {
+    expect(parseGroups('[clinician,admin]')).toEqual(['clinician,admin']);
+    expect(parseGroups(['clinician,admin'])).toEqual(['clinician,admin']);
+  });
+});
+
+describe('a Cognito group named "clinician,admin"', () => {
+  it.each([
+    ['flattened by API Gateway', '[clinician,admin]'],
+    ['as an array', ['clinician,admin']],
+  ])('grants no role at all (%s): 403', (_label, groups) => {
+    expect(statusOf(() => callerFromClaims(claims({ 'cognito:groups': groups })))).toBe(403);
+  });
+
+  it('grants only the real groups beside it', () => {
+    expect(callerFromClaims(claims({ 'cognito:groups': '[clinician,admin clinician]' })).roles).toEqual([
+      'clinician',
+    ]);
   });
 });
 
@@ -78,6 +105,8 @@ describe('callerFromClaims', () => {
     ['an empty sub', claims({ sub: '  ' })],
     ['no region', claims({ 'custom:region': undefined })],
     ['a region that is not a program region', claims({ 'custom:region': 'atlantis' })],
+    ['an access token', claims({ token_use: 'access' })],
+    ['a token without token_use', claims({ token_use: undefined })],
   ])('answers 401 for %s', (_label, input) => {
     expect(statusOf(() => callerFromClaims(input))).toBe(401);
   });

@@ -117,6 +117,7 @@ function event(options: EventOptions = {}): ApiEvent {
                   sub: 'sub-1',
                   'cognito:groups': (options.groups ?? '[coordinator]') as string,
                   'custom:region': options.region ?? 'vancouver',
+                  token_use: 'id',
                 },
                 scopes: null,
               },

@@ -375,6 +375,9 @@ export class LocalWorkflowRunner implements WorkflowGateway {
     if (this.stopping) return Promise.reject(taskFailure(STOPPED, 'The workflow runner stopped'));
     const payload = input.Payload as WaitForPersonInput;
     const outcome = this.broker.wait(payload.taskToken, execution.name);
+    // The broker may reject the wait (the runner stops) before the token is stored, when nothing listens to
+    // `outcome` yet: mark it handled here; the chain below still receives the rejection.
+    outcome.catch(() => {});
     const stored = track(waitForPerson(this.deps, payload));
     return stored.then(
       () => outcome,

@@ -8,8 +8,8 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { hmacKeyParameterName } from '#aws/ssm-secret-keys.ts';
 import type { ProgramRegion } from '#domain/roles.ts';
+import { hmacKeyParameterName } from '#domain/settings.ts';
 
 /** The repository root: handler files are named relative to it (`functions/api/referrals.ts`). */
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

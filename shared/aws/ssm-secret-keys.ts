@@ -1,6 +1,9 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { SecretKeys } from '#app/ports.ts';
 import type { ProgramRegion } from '#domain/roles.ts';
+import { hmacKeyParameterName } from '#domain/settings.ts';
+
+export { hmacKeyParameterName };
 
 /**
  * The cloud's `SecretKeys`: the region's HMAC key is an SSM SecureString parameter (base64 of at least 32
@@ -8,8 +11,6 @@ import type { ProgramRegion } from '#domain/roles.ts';
  * It is read once per container (the promise is cached; a failed read is retried on the next call). The
  * function needs `ssm:GetParameter` on that parameter and `kms:Decrypt` on the key that encrypts it.
  */
-
-export const hmacKeyParameterName = (region: ProgramRegion): string => `/peerpath/${region}/hmac-key`;
 
 /** The shortest key accepted: HMAC-SHA256 keys shorter than its output weaken it. */
 export const MIN_KEY_BYTES = 32;

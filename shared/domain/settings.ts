@@ -60,3 +60,9 @@ export function settingsWith(overrides: Partial<RegionSettings> = {}): RegionSet
 export function settingsFromEnv(env: Readonly<Record<string, string | undefined>>): RegionSettings {
   return settingsWith(env.SETTINGS ? (JSON.parse(env.SETTINGS) as Partial<RegionSettings>) : {});
 }
+
+/**
+ * Where a region's HMAC key (client pointers, search indexes) lives in the cloud: an SSM SecureString
+ * parameter. The stack names it in each function's environment; shared/aws/ssm-secret-keys.ts reads it.
+ */
+export const hmacKeyParameterName = (region: string): string => `/peerpath/${region}/hmac-key`;

@@ -149,7 +149,11 @@ export const paidMinutesIssue = (maxPaidMinutesPerDay: number) => ({
 export const SessionInputSchema = strictObject({
   ...sessionFields,
   debriefNeeded: z._default(sessionFields.debriefNeeded, false),
-}).check(z.meta({ examples: [{ date: '2026-11-28', mode: 'WALK', minutes: 60, debriefNeeded: false }] }));
+}).check(
+  // A session falls between the match and today, so the example is today (when the document is built):
+  // a fixed date would stop being accepted as the days pass.
+  z.meta({ examples: [{ date: todayInProgramZone(), mode: 'WALK', minutes: 60, debriefNeeded: false }] }),
+);
 export type SessionInput = z.infer<typeof SessionInputSchema>;
 
 /** A session correction: any fields, `version` as read. Nothing defaults, so omitted fields stay. */

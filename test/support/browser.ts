@@ -183,9 +183,16 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
     }));
 }
 
-/** A full-page screenshot under test/artifacts/ (gitignored), named `<name>.png`. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/**
+ * A screenshot under test/artifacts/ (gitignored), named `<name>.png`: the full page unless `fullPage` is
+ * false (a very long page, such as the API reference, is shot as the viewport shows it).
+ */
+export async function screenshot(
+  page: Page,
+  name: string,
+  options: { fullPage?: boolean } = {},
+): Promise<string> {
   const path = join(ARTIFACTS_DIR, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage: options.fullPage ?? true });
   return path;
 }

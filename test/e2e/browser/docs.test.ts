@@ -33,7 +33,7 @@ describe('the API reference at /docs', { timeout: 90_000 }, () => {
     for (const { name } of document.tags) await page.getByText(name, { exact: true }).first().waitFor();
     await page.getByText('Lifecycle', { exact: true }).first().click();
     await page.getByText('Match with a worker (AWAITING_MATCH → GOAL_SETTING)').first().waitFor();
-    await screenshot(page, 'docs-reference');
+    await screenshot(page, 'docs-reference', { fullPage: false });
 
     // Assess
     expect(response?.headers()['content-security-policy']).toBe(DOCS_CSP);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createWorker } from '#data/workers.ts';
-import type { Store } from '#data/store.ts';
 import { getReferral } from '#data/referrals/reads.ts';
+import type { Store } from '#data/store.ts';
+import { createWorker } from '#data/workers.ts';
 import type { Stage } from '#domain/lifecycle.ts';
 import type { ProgramRegion, Role } from '#domain/roles.ts';
 import { WorkerInputSchema } from '#domain/worker.ts';
@@ -117,7 +117,11 @@ export class ContractApi implements CanaryTarget {
       headers,
       ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
       ...(route.params.length > 0
-        ? { pathParameters: Object.fromEntries(route.params.map((p, i) => [p, decodeURIComponent(values[i]!)])) }
+        ? {
+            pathParameters: Object.fromEntries(
+              route.params.map((p, i) => [p, decodeURIComponent(values[i]!)]),
+            ),
+          }
         : {}),
       requestContext: {
         accountId: '123456789012',
@@ -144,7 +148,8 @@ export class ContractApi implements CanaryTarget {
       Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]) as [string, string][],
     );
     let parsed: unknown = result.body;
-    if ((replyHeaders.get('content-type') ?? '').includes('json') && result.body) parsed = JSON.parse(result.body);
+    if ((replyHeaders.get('content-type') ?? '').includes('json') && result.body)
+      parsed = JSON.parse(result.body);
     return { status: result.statusCode ?? 200, body: parsed, headers: replyHeaders };
   }
 
@@ -152,7 +157,8 @@ export class ContractApi implements CanaryTarget {
     const deadline = Date.now() + WAIT_MS;
     for (;;) {
       const referral = await getReferral(this.store, referralId).catch(() => undefined);
-      if (referral?.stage === stage && referral.waitStage === stage && referral.waitToken !== undefined) return;
+      if (referral?.stage === stage && referral.waitStage === stage && referral.waitToken !== undefined)
+        return;
       if (Date.now() > deadline) throw new Error(`The machine never waited in ${stage} for ${referralId}`);
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }

@@ -1,9 +1,15 @@
 import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createStore, type Store } from '#data/store.ts';
 import { getReferral } from '#data/referrals/reads.ts';
+import { createStore, type Store } from '#data/store.ts';
 import { Stage } from '#domain/lifecycle.ts';
-import { type CanaryWalk, failedFirstCalls, newCanary, uncalledRoutes, walkEveryRoute } from '../support/canary-routes.ts';
+import {
+  type CanaryWalk,
+  failedFirstCalls,
+  newCanary,
+  uncalledRoutes,
+  walkEveryRoute,
+} from '../support/canary-routes.ts';
 import { ContractApi } from './api.ts';
 import { CONTRACT_REGION, CONTRACT_STACK } from './config.ts';
 import { LambdaHosts } from './hosts.ts';
@@ -36,7 +42,11 @@ describe('the synthesized bundles against their template', () => {
     functions = template.functions();
     const table = template.table();
     const dynamoEndpoint = inject('dynamoEndpoint');
-    const client = new DynamoDBClient({ endpoint: dynamoEndpoint, region: template.awsRegion, credentials: LOCAL });
+    const client = new DynamoDBClient({
+      endpoint: dynamoEndpoint,
+      region: template.awsRegion,
+      credentials: LOCAL,
+    });
     const t = table.properties;
     await client.send(
       new CreateTableCommand({
@@ -129,7 +139,9 @@ describe('the synthesized bundles against their template', () => {
     for (const call of proxy.calls) {
       const fn = byId.get(call.caller);
       if (!fn || !isAllowed(fn.statements, call)) {
-        denied.add(`${call.caller} ${call.action} ${call.resource} ${JSON.stringify(call.leadingKeys ?? [])}`);
+        denied.add(
+          `${call.caller} ${call.action} ${call.resource} ${JSON.stringify(call.leadingKeys ?? [])}`,
+        );
       }
     }
     expect([...denied]).toEqual([]);
@@ -145,6 +157,34 @@ describe('the synthesized bundles against their template', () => {
       'cognito-idp:AdminCreateUser',
     ]) {
       expect(actions).toContain(action);
+    }
+  });
+
+  it('would refuse calls the policies do not grant (the check can fail)', () => {
+    const tableArn = `arn:aws:dynamodb:${template.awsRegion}:${CONTRACT_ACCOUNT}:table/${template.table().properties.TableName}`;
+    const reports = functions.find(
+      (fn) => fn.logicalId === template.routeFunctions().get('GET /reports/summary'),
+    );
+    expect(reports).toBeDefined();
+    expect(
+      isAllowed(reports!.statements, {
+        action: 'dynamodb:Query',
+        resource: tableArn,
+        leadingKeys: ['REF#1'],
+      }),
+    ).toBe(true);
+    expect(
+      isAllowed(reports!.statements, {
+        action: 'dynamodb:PutItem',
+        resource: tableArn,
+        leadingKeys: ['REF#1'],
+      }),
+    ).toBe(false);
+    for (const fn of functions) {
+      expect(isAllowed(fn.statements, { action: 'dynamodb:Scan', resource: tableArn })).toBe(false);
+      expect(isAllowed(fn.statements, { action: 'dynamodb:GetItem', resource: `${tableArn}-other` })).toBe(
+        false,
+      );
     }
   });
 

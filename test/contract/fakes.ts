@@ -136,8 +136,8 @@ export class CloudFakes {
   }
 
   private pool(id: string): Map<string, FakeUser> {
-    let pool = this.users.get(id);
-    if (!pool) this.users.set(id, (pool = new Map()));
+    const pool = this.users.get(id) ?? new Map<string, FakeUser>();
+    this.users.set(id, pool);
     return pool;
   }
 

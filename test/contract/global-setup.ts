@@ -30,7 +30,9 @@ function synth(outdir: string): Promise<void> {
       err += chunk.toString();
     });
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`cdk synth failed (${code}): ${err}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`cdk synth failed (${code}): ${err}`)),
+    );
   });
 }
 

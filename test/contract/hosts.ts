@@ -77,7 +77,8 @@ export class LambdaHosts {
         else if (message.type === 'result') {
           const waiter = pending.get(message.id);
           pending.delete(message.id);
-          if (message.error) waiter?.reject(new LambdaError(message.error.errorType, message.error.errorMessage));
+          if (message.error)
+            waiter?.reject(new LambdaError(message.error.errorType, message.error.errorMessage));
           else waiter?.resolve(message.result);
         }
       });

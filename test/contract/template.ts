@@ -55,7 +55,9 @@ export class StackTemplate {
   }
 
   static load(assemblyDir: string, stackId: string, awsRegion = 'ca-central-1'): StackTemplate {
-    const raw = JSON.parse(readFileSync(join(assemblyDir, `${stackId}.template.json`), 'utf8')) as RawTemplate;
+    const raw = JSON.parse(
+      readFileSync(join(assemblyDir, `${stackId}.template.json`), 'utf8'),
+    ) as RawTemplate;
     return new StackTemplate(raw, awsRegion, assemblyDir);
   }
 

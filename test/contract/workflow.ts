@@ -41,11 +41,9 @@ export class ContractStateMachine implements StepFunctionsBackend {
     template: StackTemplate,
     private readonly hosts: LambdaHosts,
   ) {
-    const [[logicalId, resource]] = template.ofType('AWS::StepFunctions::StateMachine') as [
-      [string, { Properties?: Record<string, any> }],
-    ];
-    this.arn = template.resolve({ Ref: logicalId });
-    void resource;
+    const machines = template.ofType('AWS::StepFunctions::StateMachine');
+    if (machines.length !== 1) throw new Error(`Expected one state machine, found ${machines.length}`);
+    this.arn = template.resolve({ Ref: machines[0]![0] });
     const asl = resolveDefinition(
       template.template as never,
       stateMachineDefinition(template.template as never),
@@ -127,7 +125,7 @@ export class ContractStateMachine implements StepFunctionsBackend {
     const broker = this.broker;
     const tokenMachines = this.tokenMachines;
     const machineArn = this.arn;
-    const run = this.machine.run(input, {
+    const run = this.machine.run(input as never, {
       noThrowOnAbort: true,
       context: {
         Execution: { Id: executionArn, Name: name },

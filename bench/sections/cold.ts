@@ -6,6 +6,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { RouteSpec } from '#api/route.ts';
 import { ROUTES } from '#api/routes.ts';
 import { createTableInput } from '#data/table.ts';
+import { Role } from '#domain/roles.ts';
 import { startDynamoDbLocal } from '../../local/dynamodb-local.ts';
 import { PROJECT_ROOT } from '../../local/stack.ts';
 import type { Progress } from '../lib/progress.ts';
@@ -51,15 +52,32 @@ const TABLE = 'peerpath-bench-cold';
 const WARM_REQUESTS = 5;
 const MARK = 'PEERPATH_COLD_RESULT ';
 
+/**
+ * An entry without a GET route serves a write that reads the table first: work.ts logs a session (as the
+ * worker; the referral is absent, so it stops at 404 after its read).
+ */
+const WRITE_REQUESTS: Record<string, { routeId: string; body: unknown }> = {
+  'functions/api/work.ts': {
+    routeId: 'logSession',
+    body: { date: new Date().toISOString().slice(0, 10), mode: 'WALK', minutes: 60, debriefNeeded: false },
+  },
+};
+
 /** The request each entry serves: an API file's first GET route (a read of the table), or a task's input. */
 function requestFor(entry: string): { label: string; exportName: string; event: unknown } {
   if (entry.startsWith('functions/api/')) {
     const routes = ROUTES.filter((r) => r.handler.file === entry);
+    const write = WRITE_REQUESTS[entry];
     const route =
+      (write && routes.find((r) => r.id === write.routeId)) ??
       routes.find((r) => r.method === 'GET' && !r.path.includes('{')) ??
       routes.find((r) => r.method === 'GET') ??
       routes[0]!;
-    return { label: `${route.method} ${route.path}`, exportName: 'dispatch', event: apiEvent(route) };
+    return {
+      label: `${route.method} ${route.path}`,
+      exportName: 'dispatch',
+      event: apiEvent(route, write?.body),
+    };
   }
   const now = new Date().toISOString();
   return {
@@ -79,18 +97,30 @@ function requestFor(entry: string): { label: string; exportName: string; event: 
   };
 }
 
-function apiEvent(route: RouteSpec): unknown {
+/** As API Gateway builds it; the caller is the route's first role (a coordinator where it may call). */
+function apiEvent(route: RouteSpec, body?: unknown): unknown {
   const path = route.path.replace(/\{(\w+)\}/g, 'bench-cold-absent');
   const params = Object.fromEntries(
     [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => [m[1], 'bench-cold-absent']),
   );
   const routeKey = `${route.method} ${route.path}`;
+  const role = route.roles.includes(Role.COORDINATOR)
+    ? Role.COORDINATOR
+    : (route.roles[0] ?? Role.COORDINATOR);
+  const today = new Date().toISOString().slice(0, 10);
+  // The reports take a date range; other routes ignore it.
+  const query = { from: `${Number(today.slice(0, 4)) - 1}${today.slice(4)}`, to: today };
   return {
     version: '2.0',
     routeKey,
     rawPath: path,
-    rawQueryString: '',
-    headers: { host: 'bench.example.org', authorization: 'Bearer bench' },
+    rawQueryString: new URLSearchParams(query).toString(),
+    queryStringParameters: query,
+    headers: {
+      host: 'bench.example.org',
+      authorization: 'Bearer bench',
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(Object.keys(params).length > 0 ? { pathParameters: params } : {}),
     requestContext: {
       http: { method: route.method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
@@ -101,16 +131,17 @@ function apiEvent(route: RouteSpec): unknown {
       authorizer: {
         jwt: {
           claims: {
-            sub: 'bench-coordinator',
-            'cognito:groups': '[coordinator]',
+            sub: `bench-${role}`,
+            'cognito:groups': `[${role}]`,
             'custom:region': 'vancouver',
             token_use: 'id',
-            email: 'coordinator@example.org',
+            email: `${role}@example.org`,
           },
           scopes: null,
         },
       },
     },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     isBase64Encoded: false,
   };
 }

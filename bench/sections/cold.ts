@@ -9,6 +9,8 @@ import { createTableInput } from '#data/table.ts';
 import { Role } from '#domain/roles.ts';
 import { startDynamoDbLocal } from '../../local/dynamodb-local.ts';
 import { PROJECT_ROOT } from '../../local/stack.ts';
+import { ServiceError } from '../../test/contract/fakes.ts';
+import { RecordingProxy } from '../../test/contract/proxy.ts';
 import type { Progress } from '../lib/progress.ts';
 import { median, round } from '../lib/stats.ts';
 import { BENCH_CACHE_DIR, bundle, lambdaEntries, type SdkPlacement, usesSdk } from './bundles.ts';
@@ -18,7 +20,8 @@ import { BENCH_CACHE_DIR, bundle, lambdaEntries, type SdkPlacement, usesSdk } fr
  * process that then serves its first request against DynamoDB Local (cold) and the same request again
  * (warm, median of a few); per handler, module load and cold-over-warm. The same entry built with the SDK
  * external (as before `bundleAwsSDK`) is loaded the same way: an SDK-using handler's module load must be
- * ≤ {@link COLD_LOAD_RATIO_TARGET}× that. Every figure is a ratio within one run.
+ * ≤ {@link COLD_LOAD_RATIO_TARGET}× that. Every figure is a ratio within one run. DynamoDB is DynamoDB Local
+ * (direct); the other services are the cloud contract's fakes (test/contract/fakes.ts).
  */
 
 export const COLD_LOAD_RATIO_TARGET = 0.6;
@@ -209,6 +212,7 @@ function runChild(
 
 export async function runCold(options: { repeats: number; progress: Progress }): Promise<ColdResult> {
   const dynamo = await startDynamoDbLocal({ inMemory: true });
+  let proxy: RecordingProxy | undefined;
   try {
     const client = new DynamoDBClient({
       endpoint: dynamo.endpoint,
@@ -217,7 +221,25 @@ export async function runCold(options: { repeats: number; progress: Progress }):
     });
     await client.send(new CreateTableCommand(createTableInput(TABLE)));
     client.destroy();
-    // What the stack gives a function, pointed at DynamoDB Local; other services get an unused port.
+    // The cloud contract's fakes answer the other services (Cognito for GET /users); no execution starts.
+    const noMachine = () => {
+      throw new ServiceError('ExecutionDoesNotExist', 'The bench runs no state machine');
+    };
+    proxy = new RecordingProxy({
+      dynamoEndpoint: dynamo.endpoint,
+      awsRegion: 'ca-central-1',
+      account: '123456789012',
+      keySchema: { partitionKey: 'pk', indexPartitionKeys: {} },
+      stepFunctions: {
+        start: noMachine,
+        describe: noMachine,
+        machineOfToken: noMachine,
+        succeed: noMachine,
+        fail: noMachine,
+      },
+    });
+    const fakes = await proxy.start();
+    // What the stack gives a function, with DynamoDB Local and the fakes as its endpoints.
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -225,7 +247,7 @@ export async function runCold(options: { repeats: number; progress: Progress }):
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+      AWS_ENDPOINT_URL: fakes,
       PROGRAM_REGION: 'vancouver',
       LOG_LEVEL: 'INFO',
       TABLE_NAME: TABLE,
@@ -245,6 +267,7 @@ export async function runCold(options: { repeats: number; progress: Progress }):
     options.progress.update('cold', entries.length, entries.length);
     return { processes: options.repeats, handlers };
   } finally {
+    await proxy?.stop();
     await dynamo.stop();
   }
 }

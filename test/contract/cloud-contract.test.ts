@@ -36,6 +36,7 @@ describe('the synthesized bundles against their template', () => {
   let store: Store;
   let api: ContractApi;
   let walk: CanaryWalk;
+  const canary = newCanary();
 
   beforeAll(async () => {
     template = StackTemplate.load(inject('cdkOut'), CONTRACT_STACK);
@@ -95,7 +96,7 @@ describe('the synthesized bundles against their template', () => {
     backend = machine;
     store = createStore({ region: CONTRACT_REGION, tableName: t.TableName, endpoint: dynamoEndpoint });
     api = new ContractApi(template, hosts, store, CONTRACT_REGION);
-    walk = await walkEveryRoute(api, newCanary());
+    walk = await walkEveryRoute(api, canary);
   });
 
   afterAll(async () => {
@@ -186,6 +187,17 @@ describe('the synthesized bundles against their template', () => {
         false,
       );
     }
+  });
+
+  it('keeps the canary client out of every log line, message and event the bundles produced', () => {
+    const logs = [...hosts.output]
+      .filter(([, lines]) => lines.join('').includes(canary.mark))
+      .map(([id]) => id);
+    expect(logs).toEqual([]);
+    expect(proxy.fakes.published.length).toBeGreaterThan(0);
+    expect(proxy.fakes.published.filter((m) => JSON.stringify(m).includes(canary.mark))).toEqual([]);
+    expect(proxy.fakes.events.length).toBeGreaterThan(0);
+    expect(proxy.fakes.events.filter((e) => JSON.stringify(e).includes(canary.mark))).toEqual([]);
   });
 
   it('invoked every PeerPath function of the template', () => {

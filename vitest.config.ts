@@ -6,8 +6,9 @@ export default defineConfig({
   test: {
     globalSetup: ['./test/support/global-setup.ts'],
     include: ['test/**/*.test.ts'],
-    // The reliability suite has its own command (`npm run test:reliability`) and config.
-    exclude: ['test/reliability/**', '**/node_modules/**'],
+    // The reliability suite and the cloud contract have their own commands and configs
+    // (`npm run test:reliability`, `npm run test:contract`).
+    exclude: ['test/reliability/**', 'test/contract/**', '**/node_modules/**'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -15,6 +15,7 @@ import { benchSource } from './lib/source.ts';
 import { type BenchStack, startBenchStack } from './lib/stack.ts';
 import { round } from './lib/stats.ts';
 import { runBundles } from './sections/bundles.ts';
+import { runCold } from './sections/cold.ts';
 import { runLifecycles } from './sections/lifecycle.ts';
 import { runMatching } from './sections/matching.ts';
 import { runQueue } from './sections/queue.ts';
@@ -22,7 +23,7 @@ import { runRoutes } from './sections/routes.ts';
 import { runStart } from './sections/start.ts';
 
 /**
- * `npm run bench [-- --quick] [--lifecycles N] [--only routes,lifecycle,queue,matching,bundles,start]
+ * `npm run bench [-- --quick] [--lifecycles N] [--only routes,lifecycle,queue,matching,bundles,cold,start]
  *   [--out <dir>] [--allow-dirty]`
  *
  * Measures PeerPath against the targets of issue 8 on the local stack (its own in-memory DynamoDB Local,
@@ -33,7 +34,7 @@ import { runStart } from './sections/start.ts';
  * table says so (a benchmark reports; CI does not time things).
  */
 
-const SECTIONS = ['routes', 'lifecycle', 'queue', 'matching', 'bundles', 'start'] as const;
+const SECTIONS = ['routes', 'lifecycle', 'queue', 'matching', 'bundles', 'cold', 'start'] as const;
 type Section = (typeof SECTIONS)[number];
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -182,6 +183,12 @@ async function main(): Promise<void> {
       results.bundles = await runBundles({ repeats: settings.loadRepeats, progress });
       progress.clear();
       progress.note(`bundles: ${results.bundles.bundles.length} entries`);
+    }
+    if (only.has('cold')) {
+      loadNow('cold');
+      results.cold = await runCold({ repeats: settings.loadRepeats, progress });
+      progress.clear();
+      progress.note(`cold: ${results.cold.handlers.length} entries`);
     }
     if (only.has('start')) {
       loadNow('start');

@@ -10,9 +10,10 @@ import { median, round } from '../lib/stats.ts';
 /**
  * Every Lambda entry (functions/api/*.ts exporting `dispatch`, workflows/tasks/*.ts exporting
  * `handler`) bundled with the options the CDK stack's NodejsFunction uses (esbuild: bundle, minify,
- * platform node, target node22, format esm, `@aws-sdk/*` external, the createRequire banner, main fields
- * module then main), and each bundle's module-load time in a fresh Node process against an empty handler's
- * built the same way. Bundles land under node_modules/.cache so their external imports resolve.
+ * platform node, target node22, format esm, the AWS SDK bundled (`bundleAwsSDK`), the createRequire banner,
+ * main fields module then main), and each bundle's module-load time in a fresh Node process against an
+ * empty handler's built the same way. Bundles land under node_modules/.cache so that a build with the SDK
+ * external (the cold section's comparison) resolves it.
  */
 
 export interface BundleFigures {
@@ -33,7 +34,8 @@ export interface BundlesResult {
   bundles: BundleFigures[];
 }
 
-const OUT_DIR = join(PROJECT_ROOT, 'node_modules', '.cache', 'peerpath-bench');
+export const BENCH_CACHE_DIR = join(PROJECT_ROOT, 'node_modules', '.cache');
+const OUT_DIR = join(BENCH_CACHE_DIR, 'peerpath-bench');
 const BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 /** The Lambda entries: API files exporting `dispatch`, workflow files exporting `handler`. */
@@ -54,7 +56,15 @@ export async function lambdaEntries(): Promise<string[]> {
   return entries;
 }
 
-async function bundle(entry: string, outDir: string): Promise<{ file: string; metafile: Metafile }> {
+/** Where the SDK comes from: inside the bundle (as deployed) or the runtime's node_modules. */
+export type SdkPlacement = 'bundled' | 'external';
+
+/** One entry built as `cdk synth` builds it (`sdk: 'external'`: as before `bundleAwsSDK`). */
+export async function bundle(
+  entry: string,
+  outDir: string,
+  sdk: SdkPlacement = 'bundled',
+): Promise<{ file: string; metafile: Metafile }> {
   const outfile = join(outDir, 'index.mjs');
   const result = await build({
     entryPoints: [join(PROJECT_ROOT, entry)],
@@ -64,7 +74,7 @@ async function bundle(entry: string, outDir: string): Promise<{ file: string; me
     platform: 'node',
     target: 'node22',
     format: 'esm',
-    external: ['@aws-sdk/*'],
+    external: sdk === 'external' ? ['@aws-sdk/*'] : [],
     mainFields: ['module', 'main'],
     banner: { js: BANNER },
     sourcemap: true,
@@ -75,6 +85,10 @@ async function bundle(entry: string, outDir: string): Promise<{ file: string; me
   });
   return { file: outfile, metafile: result.metafile };
 }
+
+/** Whether the bundle's code uses the AWS SDK (bundled inputs from `@aws-sdk/*`). */
+export const usesSdk = (metafile: Metafile): boolean =>
+  Object.keys(metafile.inputs).some((input) => input.includes('node_modules/@aws-sdk/'));
 
 /** Output bytes by package (`node_modules/<pkg>`) or project directory. */
 function contributors(metafile: Metafile): { input: string; kb: number }[] {

@@ -52,8 +52,8 @@ export interface PeerPathFunctionProps {
 
 /**
  * One PeerPath Lambda with the defaults every handler shares, so no handler repeats them: bundled by the
- * local esbuild (no Docker) as minified ESM for Node.js 22 on arm64, source maps on, its own role (only
- * what the stack grants it, plus writing to its own log group), its own KMS-encrypted log group with a
+ * local esbuild (no Docker) as minified ESM for Node.js 22 on arm64 with the AWS SDK inside, source maps on,
+ * its own role (only what the stack grants it, plus writing to its own log group), its own KMS-encrypted log group with a
  * retention, active X-Ray tracing, Powertools logger settings (never logging the event: it may hold health
  * information), reserved concurrency, and a dead-letter queue when invoked asynchronously.
  */
@@ -123,6 +123,9 @@ export class PeerPathFunction extends Construct {
         sourcesContent: false,
         mainFields: ['module', 'main'],
         logLevel: LogLevel.ERROR,
+        // The SDK is bundled (tree-shaken) instead of loaded from the runtime's node_modules: module load of
+        // the SDK-using handlers about halves (bench "cold"), and the SDK version is the one the tests ran.
+        bundleAwsSDK: true,
         // Some dependencies still `require` Node built-ins; ESM output needs a `require` for them.
         banner:
           "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",

@@ -422,6 +422,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         timers: timersOf(region),
         notifier,
         events: events[region],
+        directory: users,
         log,
         ...(options.tickEveryMs !== undefined ? { tickEveryMs: options.tickEveryMs } : {}),
         workflow,
@@ -443,7 +444,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (failure) throw failure.reason;
 
     const deps = new Map<ProgramRegion, ApiDeps>(
-      regions.map((region) => [region, { store: stores[region], workflow: runners[region], users, log }]),
+      regions.map((region) => [
+        region,
+        { store: stores[region], workflow: runners[region], users, events: events[region], log },
+      ]),
     );
     modules.deps.useApiDeps((region) => deps.get(region));
     uninstallDeps = () => modules.deps.useApiDeps(undefined);

@@ -25,7 +25,8 @@ import { goalView, sessionView } from './views.ts';
 /**
  * The matched worker's work with the client: goal ratings, sessions (and their corrections), concerns.
  * A worker acts only on clients matched to them (404 otherwise, as if absent). Each call is at most three
- * DynamoDB requests on its happy path. Alerts carry ids and codes only: never a note or a typed word.
+ * DynamoDB requests on its happy path, plus two for an alert it raises (the recipients' preferences, then
+ * the alert with its deliveries). Alerts carry ids and codes only: never a note or a typed word.
  */
 
 const actorOf = (caller: Caller): Actor => ({ sub: caller.sub, role: caller.role });

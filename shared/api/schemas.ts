@@ -3,6 +3,12 @@ import { _coercedNumber } from 'zod/v4/core';
 import { ALERT_KINDS, EventSchema, StageSchema } from '#domain/lifecycle.ts';
 import { CRITERIA, EXCLUSION_REASONS } from '#domain/matching.ts';
 import {
+  CHANNELS,
+  DELIVERY_STATES,
+  EmailPreferenceSchema,
+  SmsPreferenceSchema,
+} from '#domain/notifications.ts';
+import {
   ClientSchema,
   ConsentSchema,
   REFERRAL_SECTIONS,
@@ -72,7 +78,35 @@ export const WorkerListQuerySchema = z.extend(ListQuerySchema, { active: z.optio
 export const UserListQuerySchema = z.object({ role: z.optional(RoleSchema) });
 export const AlertListQuerySchema = z.extend(ListQuerySchema, {
   acknowledged: z.optional(QueryBooleanSchema),
+  /** `true`: only those waiting for acknowledgement (the same as `acknowledged=false`). */
+  unacknowledged: z.optional(QueryBooleanSchema),
+  kind: z.optional(z.enum(ALERT_KINDS)),
 });
+
+/** `POST /alerts/ack`: some of the caller's alerts by id, or all of one kind (at least one of the two). */
+export const AlertAckManySchema = z
+  .strictObject({
+    ids: z.optional(
+      z.array(z.string().check(z.minLength(1), z.maxLength(64))).check(z.minLength(1), z.maxLength(100)),
+    ),
+    kind: z.optional(z.enum(ALERT_KINDS)),
+  })
+  .check(
+    z.refine((body) => body.ids !== undefined || body.kind !== undefined, {
+      error: 'Give `ids` or `kind`',
+      path: ['ids'],
+    }),
+  )
+  .register(z.globalRegistry, { id: 'AlertAckManyInput' });
+export const AlertAckManyViewSchema = z.object({ acknowledged: z.number().check(z.int(), z.gte(0)) });
+
+export const NotificationPreferencesViewSchema = z
+  .object({
+    email: EmailPreferenceSchema,
+    sms: SmsPreferenceSchema,
+    hasPhone: z.boolean(),
+  })
+  .register(z.globalRegistry, { id: 'NotificationPreferences' });
 export const DebriefListQuerySchema = z.extend(ListQuerySchema, { done: z.optional(QueryBooleanSchema) });
 
 /** Reports cover at most a little over a year (a fiscal year with margin). */
@@ -331,6 +365,18 @@ export const AlertViewSchema = z
     createdAt: z.string(),
     acknowledgedAt: z.optional(z.string()),
     acknowledgedBy: z.optional(z.string()),
+    /** Each delivery's state: every one to coordinators and admins, only their own to anyone else. */
+    deliveries: z.optional(
+      z.array(
+        z.object({
+          recipient: z.string(),
+          channel: z.enum(CHANNELS),
+          state: z.enum(DELIVERY_STATES),
+          escalation: z.optional(z.boolean()),
+        }),
+      ),
+    ),
+    escalatedAt: z.optional(z.string()),
   })
   .register(z.globalRegistry, { id: 'Alert' });
 

@@ -4,7 +4,7 @@ import {
   type NotificationPreferences,
   SmsPreferenceSchema,
 } from '#domain/notifications.ts';
-import { getItem, iso } from './common.ts';
+import { batchGet, getItem, iso } from './common.ts';
 import { storeCall } from './failures.ts';
 import { ItemType, Keys } from './keys.ts';
 import type { Store } from './store.ts';
@@ -45,4 +45,23 @@ export async function putPreferences(
     ),
   );
   return { email: prefs.email, sms: prefs.sms };
+}
+
+/** Several people's preferences in one BatchGetItem (`sub → preferences`; absent when never chosen). */
+export async function getPreferencesOf(
+  store: Store,
+  subs: readonly string[],
+): Promise<Map<string, NotificationPreferences>> {
+  const found = new Map<string, NotificationPreferences>();
+  if (subs.length === 0) return found;
+  for (const item of await batchGet(
+    store,
+    subs.map((sub) => Keys.notificationPreferences(sub)),
+  )) {
+    const email = EmailPreferenceSchema.safeParse(item.email);
+    const sms = SmsPreferenceSchema.safeParse(item.sms);
+    const sub = String(item.pk).slice('USER#'.length);
+    if (email.success && sms.success) found.set(sub, { email: email.data, sms: sms.data });
+  }
+  return found;
 }

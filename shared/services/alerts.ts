@@ -4,7 +4,7 @@ import type { AlertMessage, EventPublisher, Notifier, UserDirectory } from '#app
 import type { Alert } from '#data/alerts.ts';
 import { writeAlertWithDeliveries } from '#data/deliveries.ts';
 import { Audience } from '#data/keys.ts';
-import { getPreferences } from '#data/preferences.ts';
+import { getPreferencesOf } from '#data/preferences.ts';
 import type { Store } from '#data/store.ts';
 import type { AlertKind, LifecycleEvent, Stage } from '#domain/lifecycle.ts';
 import { defaultPreferences, isInformational, isUrgent, plannedDeliveries } from '#domain/notifications.ts';
@@ -87,16 +87,15 @@ export async function raiseAlert(deps: AlertDeps, input: RaiseAlert): Promise<Al
   const region = deps.store.region;
   const toCoordinators = !('user' in input.target);
   const people = isInformational(input.kind) ? [] : await recipientsOf(deps, input.target);
-  const planned = (
-    await Promise.all(
-      people.map(async (person) => {
-        const prefs =
-          (await getPreferences(deps.store, person.sub)) ?? defaultPreferences(person.phone !== undefined);
-        const recipient = { sub: person.sub, role: person.role, email: person.email, phone: person.phone };
-        return plannedDeliveries(input, recipient, prefs, toCoordinators);
-      }),
-    )
-  ).flat();
+  const chosen = await getPreferencesOf(
+    deps.store,
+    people.map((person) => person.sub),
+  );
+  const planned = people.flatMap((person) => {
+    const prefs = chosen.get(person.sub) ?? defaultPreferences(person.phone !== undefined);
+    const recipient = { sub: person.sub, role: person.role, email: person.email, phone: person.phone };
+    return plannedDeliveries(input, recipient, prefs, toCoordinators);
+  });
   const toClinician = !toCoordinators && people.some((p) => p.role === Role.CLINICIAN);
   const details =
     input.details && toClinician

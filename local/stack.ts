@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EventPublisher } from '#app/ports.ts';
+import type { EventPublisher, Mailer, OpsChannel, SmsSender } from '#app/ports.ts';
 import type { DocumentClientOptions } from '#data/client.ts';
 import type { Store } from '#data/store.ts';
 import { PROGRAM_REGIONS, type ProgramRegion, Role } from '#domain/roles.ts';
@@ -91,6 +91,11 @@ export interface LocalStackOptions {
   onDynamoDbLocal?: (dynamo: { pid: number; endpoint: string }) => void;
   /** Slow steps worth telling a person about (e.g. a first synthesis). */
   progress?: (message: string) => void;
+  /**
+   * Run the delivery worker in-process (every region's sweep every `everyMs`, default 250 ms) with these
+   * senders; a channel without one is SUPPRESSED. Absent: no delivery loop (deliveries stay PENDING).
+   */
+  delivery?: { mailer?: Mailer; sms?: SmsSender; ops?: OpsChannel; everyMs?: number; pagesUrl?: string };
 }
 
 export interface DemoAccounts {
@@ -278,7 +283,7 @@ export async function loadWorkflow(
 
 /** The heavy modules, loaded while DynamoDB Local boots. */
 async function loadModules() {
-  const [client, table, store, workers, deps, routes, ports, runner, gateway] = await Promise.all([
+  const [client, table, store, workers, deps, routes, ports, runner, gateway, delivery] = await Promise.all([
     import('#data/client.ts'),
     import('#data/table.ts'),
     import('#data/store.ts'),
@@ -288,8 +293,9 @@ async function loadModules() {
     import('./notifications.ts'),
     import('./workflow-runner.ts'),
     import('./gateway.ts'),
+    import('./delivery-loop.ts'),
   ]);
-  return { client, table, store, workers, deps, routes, ports, runner, gateway };
+  return { client, table, store, workers, deps, routes, ports, runner, gateway, delivery };
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -479,6 +485,27 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       gateway = await modules.gateway.startGateway({ ...gatewayOptions, port: 0 });
     }
     cleanups.push(() => gateway.close());
+
+    if (options.delivery) {
+      const delivery = options.delivery;
+      const ops: OpsChannel = delivery.ops ?? {
+        escalate: async (message) => log({ msg: 'escalated to ops', ...message }),
+      };
+      const loop = modules.delivery.startDeliveryLoop(
+        regions.map((region) => ({
+          store: stores[region],
+          directory: users,
+          mailer: delivery.mailer,
+          sms: delivery.sms,
+          ops,
+          pagesUrl: delivery.pagesUrl ?? `${gateway.url}/`,
+          timers: timersOf(region),
+          log,
+        })),
+        { ...(delivery.everyMs !== undefined ? { everyMs: delivery.everyMs } : {}), log },
+      );
+      cleanups.push(() => loop.stop());
+    }
 
     return {
       url: gateway.url,

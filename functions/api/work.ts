@@ -4,7 +4,6 @@ import { newId } from '#data/common.ts';
 import type { Actor } from '#data/events.ts';
 import { rateGoal as rateGoalData } from '#data/goals.ts';
 import { logSession as logSessionData, patchSession } from '#data/sessions.ts';
-import type { Store } from '#data/store.ts';
 import { IllegalTransitionError } from '#domain/errors.ts';
 import { isAssigned } from '#domain/lifecycle.ts';
 import { timersFromEnv } from '#domain/settings.ts';

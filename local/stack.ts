@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EventPublisher } from '#app/ports.ts';
+import type { EventPublisher, Mailer, OpsChannel, SmsSender } from '#app/ports.ts';
 import type { DocumentClientOptions } from '#data/client.ts';
 import type { Store } from '#data/store.ts';
 import { PROGRAM_REGIONS, type ProgramRegion, Role } from '#domain/roles.ts';
@@ -86,6 +86,11 @@ export interface LocalStackOptions {
   onDynamoDbLocal?: (dynamo: { pid: number; endpoint: string }) => void;
   /** Slow steps worth telling a person about (e.g. a first synthesis). */
   progress?: (message: string) => void;
+  /**
+   * Run the delivery worker in-process (every region's sweep every `everyMs`, default 250 ms) with these
+   * senders; a channel without one is SUPPRESSED. Absent: no delivery loop (deliveries stay PENDING).
+   */
+  delivery?: { mailer?: Mailer; sms?: SmsSender; ops?: OpsChannel; everyMs?: number; pagesUrl?: string };
 }
 
 export interface LocalStack {
@@ -109,19 +114,21 @@ export interface LocalStack {
 
 /** The heavy modules, loaded while DynamoDB Local boots. */
 async function loadModules() {
-  const [client, table, store, workers, pointers, deps, routes, ports, runner, gateway] = await Promise.all([
-    import('#data/client.ts'),
-    import('#data/table.ts'),
-    import('#data/store.ts'),
-    import('#data/workers.ts'),
-    import('#data/client-pointers.ts'),
-    import('../functions/api/deps.ts'),
-    import('#api/routes.ts'),
-    import('./notifications.ts'),
-    import('./workflow-runner.ts'),
-    import('./gateway.ts'),
-  ]);
-  return { client, table, store, workers, pointers, deps, routes, ports, runner, gateway };
+  const [client, table, store, workers, pointers, deps, routes, ports, runner, gateway, delivery] =
+    await Promise.all([
+      import('#data/client.ts'),
+      import('#data/table.ts'),
+      import('#data/store.ts'),
+      import('#data/workers.ts'),
+      import('#data/client-pointers.ts'),
+      import('../functions/api/deps.ts'),
+      import('#api/routes.ts'),
+      import('./notifications.ts'),
+      import('./workflow-runner.ts'),
+      import('./gateway.ts'),
+      import('./delivery-loop.ts'),
+    ]);
+  return { client, table, store, workers, pointers, deps, routes, ports, runner, gateway, delivery };
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -255,6 +262,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         timers: timersOf(region),
         notifier,
         events: events[region],
+        directory: users,
         log,
         ...(options.tickEveryMs !== undefined ? { tickEveryMs: options.tickEveryMs } : {}),
         workflow,
@@ -277,7 +285,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (failure) throw failure.reason;
 
     const deps = new Map<ProgramRegion, ApiDeps>(
-      regions.map((region) => [region, { store: stores[region], workflow: runners[region], users, log }]),
+      regions.map((region) => [
+        region,
+        { store: stores[region], workflow: runners[region], users, events: events[region], log },
+      ]),
     );
     modules.deps.useApiDeps((region) => deps.get(region));
     uninstallDeps = () => modules.deps.useApiDeps(undefined);
@@ -309,6 +320,27 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       gateway = await modules.gateway.startGateway({ ...gatewayOptions, port: 0 });
     }
     cleanups.push(() => gateway.close());
+
+    if (options.delivery) {
+      const delivery = options.delivery;
+      const ops: OpsChannel = delivery.ops ?? {
+        escalate: async (message) => log({ msg: 'escalated to ops', ...message }),
+      };
+      const loop = modules.delivery.startDeliveryLoop(
+        regions.map((region) => ({
+          store: stores[region],
+          directory: users,
+          mailer: delivery.mailer,
+          sms: delivery.sms,
+          ops,
+          pagesUrl: delivery.pagesUrl ?? `${gateway.url}/`,
+          timers: timersOf(region),
+          log,
+        })),
+        { ...(delivery.everyMs !== undefined ? { everyMs: delivery.everyMs } : {}), log },
+      );
+      cleanups.push(() => loop.stop());
+    }
 
     return {
       url: gateway.url,

@@ -1,6 +1,6 @@
 import './polyfill.ts';
 import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import type { EventPublisher, Notifier, StartOptions, WorkflowGateway } from '#app/ports.ts';
+import type { EventPublisher, Notifier, StartOptions, UserDirectory, WorkflowGateway } from '#app/ports.ts';
 import { checkExecutionName, type ExecutionInput, executionInput } from '#app/workflow-gateway.ts';
 import { getReferral } from '#data/referrals/reads.ts';
 import type { Store } from '#data/store.ts';
@@ -45,6 +45,14 @@ export type { ExecutionInfo, ExecutionStatus } from './workflow-executions.ts';
  * `WorkflowGateway`.
  */
 
+/** A directory with no people: alerts stay in the inbox (runners built without the stack's directory). */
+const NOBODY: UserDirectory = {
+  createUser: async () => {
+    throw new Error('No user directory');
+  },
+  listUsers: async () => [],
+};
+
 export interface LocalWorkflowRunnerOptions {
   region: ProgramRegion;
   store: Store;
@@ -52,6 +60,8 @@ export interface LocalWorkflowRunnerOptions {
   timers?: Timers;
   notifier?: Notifier;
   events?: EventPublisher;
+  /** Who alerts reach outside the inbox. Default: nobody (inbox only; the local stack passes its directory). */
+  directory?: UserDirectory;
   /** Structured log lines (ids and stages only). Default: JSON on stdout. */
   log?: (entry: Record<string, unknown>) => void;
   /** Follow-ups and repairs every this many ms; 0 turns the tick off. Default 60 s. */
@@ -118,6 +128,7 @@ export class LocalWorkflowRunner implements WorkflowGateway {
       workflow: this,
       notifier: options.notifier ?? new ConsoleNotifier(),
       events: this.events,
+      directory: options.directory ?? NOBODY,
       timers: this.timers,
       log: this.log,
     };

@@ -1,9 +1,11 @@
 import { ROUTES, routes } from '#api/routes.ts';
 import { NotFoundError } from '#app/errors.ts';
-import { type Alert, ackAlert, listAlerts } from '#data/alerts.ts';
+import { type Alert, ackAlert, getAlert, listAlerts } from '#data/alerts.ts';
 import { decodeToken, encodeToken, invalidToken, type Page, pageLimit } from '#data/common.ts';
 import { Audience, IndexKeys, Keys } from '#data/keys.ts';
 import type { Store } from '#data/store.ts';
+import type { AlertKind } from '#domain/lifecycle.ts';
+import { isInformational } from '#domain/notifications.ts';
 import { Role } from '#domain/roles.ts';
 import type { Caller } from '#http/auth.ts';
 import { apiHandler, json, routeDispatcher } from '#http/middleware.ts';
@@ -30,17 +32,43 @@ export function inboxesOf(caller: Pick<Caller, 'sub' | 'role' | 'region'>): Inbo
   return [own];
 }
 
-export function alertView(alert: Alert) {
+/** Ids a clinician's view never shows (the referral page gives them the worker's first name). */
+const HIDDEN_FROM_CLINICIANS = new Set(['workerId', 'previousWorkerId']);
+
+function deliveriesView(alert: Alert, viewer?: Pick<Caller, 'sub' | 'role'>) {
+  const everyone = viewer === undefined || viewer.role === Role.COORDINATOR || viewer.role === Role.ADMIN;
+  return Object.entries(alert.deliveries ?? {})
+    .map(([slot, state]) => {
+      const [recipient = '', channel = 'EMAIL', escalation] = slot.split('#');
+      return {
+        recipient,
+        channel: channel as 'EMAIL' | 'SMS',
+        state: state as 'PENDING' | 'SENDING' | 'SENT' | 'FAILED' | 'SUPPRESSED',
+        ...(escalation ? { escalation: true } : {}),
+      };
+    })
+    .filter((d) => everyone || d.recipient === viewer?.sub);
+}
+
+/** An alert as `viewer` may see it: delivery states (all to staff, their own to others); no worker id to a clinician. */
+export function alertView(alert: Alert, viewer?: Pick<Caller, 'sub' | 'role'>) {
+  const details =
+    alert.details !== undefined && viewer?.role === Role.CLINICIAN
+      ? Object.fromEntries(Object.entries(alert.details).filter(([k]) => !HIDDEN_FROM_CLINICIANS.has(k)))
+      : alert.details;
+  const deliveries = alert.deliveries !== undefined ? deliveriesView(alert, viewer) : undefined;
   return {
     id: alert.id,
     kind: alert.kind,
     ...(alert.referralId !== undefined ? { referralId: alert.referralId } : {}),
     ...(alert.stage !== undefined ? { stage: alert.stage } : {}),
     ...(alert.level !== undefined ? { level: alert.level } : {}),
-    ...(alert.details !== undefined ? { details: alert.details } : {}),
+    ...(details !== undefined ? { details } : {}),
     createdAt: alert.createdAt,
     ...(alert.acknowledgedAt !== undefined ? { acknowledgedAt: alert.acknowledgedAt } : {}),
     ...(alert.acknowledgedBy !== undefined ? { acknowledgedBy: alert.acknowledgedBy } : {}),
+    ...(deliveries !== undefined ? { deliveries } : {}),
+    ...(alert.escalatedAt !== undefined ? { escalatedAt: alert.escalatedAt } : {}),
   };
 }
 
@@ -48,6 +76,7 @@ interface ListOptions {
   limit: number;
   nextToken?: string;
   unacknowledgedOnly: boolean;
+  kind?: AlertKind | undefined;
 }
 
 /** Per inbox: '' = from the start, a data-layer page token, or null = nothing more. */
@@ -94,6 +123,7 @@ async function inboxPage(
       const page = await listAlerts(store, inbox.audience, {
         limit,
         unacknowledgedOnly: options.unacknowledgedOnly,
+        ...(options.kind !== undefined ? { kind: options.kind } : {}),
         ...(cursor ? { nextToken: cursor } : {}),
       });
       return { inbox, cursor, items: page.items, next: page.nextToken };
@@ -126,13 +156,14 @@ export const list = apiHandler(routes.listAlerts, async ({ caller, query }) => {
   const page = await inboxPage(depsFor(caller).store, inboxesOf(caller), {
     limit: query.limit,
     ...(query.nextToken !== undefined ? { nextToken: query.nextToken } : {}),
-    unacknowledgedOnly: query.acknowledged === false,
+    unacknowledgedOnly: query.acknowledged === false || query.unacknowledged === true,
+    ...(query.kind !== undefined ? { kind: query.kind } : {}),
   });
   // Acknowledged ones have no index of their own: keep those of the page (it may come out shorter).
   const items =
     query.acknowledged === true ? page.items.filter((a) => a.acknowledgedAt !== undefined) : page.items;
   return json(200, {
-    items: items.map(alertView),
+    items: items.map((alert) => alertView(alert, caller)),
     ...(page.nextToken ? { nextToken: page.nextToken } : {}),
   });
 });
@@ -141,7 +172,7 @@ export const acknowledge = apiHandler(routes.acknowledgeAlert, async ({ caller, 
   const { store } = depsFor(caller);
   for (const inbox of inboxesOf(caller)) {
     try {
-      return json(200, alertView(await ackAlert(store, inbox.audience, params.id, caller.sub)));
+      return json(200, alertView(await ackAlert(store, inbox.audience, params.id, caller.sub), caller));
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
     }
@@ -149,4 +180,58 @@ export const acknowledge = apiHandler(routes.acknowledgeAlert, async ({ caller, 
   throw new NotFoundError('Alert', params.id);
 });
 
-export const dispatch = routeDispatcher(ROUTES, 'functions/api/alerts.ts', { list, acknowledge });
+/** At most this many alerts of one kind are acknowledged per call (the caller calls again for more). */
+const MAX_ACK_BY_KIND = 500;
+
+/** The caller's unacknowledged alerts of `kind`, newest first, across their inboxes. */
+async function unacknowledgedOfKind(store: Store, caller: Caller, kind: AlertKind) {
+  const found: { audience: string; id: string }[] = [];
+  for (const inbox of inboxesOf(caller)) {
+    let nextToken: string | undefined;
+    do {
+      const page = await listAlerts(store, inbox.audience, {
+        limit: 100,
+        kind,
+        // STAGE_CHANGED is never in the unacknowledged index: read the inbox itself.
+        unacknowledgedOnly: !isInformational(kind),
+        ...(nextToken ? { nextToken } : {}),
+      });
+      for (const alert of page.items)
+        if (alert.acknowledgedAt === undefined) found.push({ audience: inbox.audience, id: alert.id });
+      nextToken = page.nextToken;
+    } while (nextToken && found.length < MAX_ACK_BY_KIND);
+  }
+  return found.slice(0, MAX_ACK_BY_KIND);
+}
+
+export const acknowledgeMany = apiHandler(routes.acknowledgeAlerts, async ({ caller, body }) => {
+  const { store } = depsFor(caller);
+  const targets: { audience: string; id: string }[] = [];
+  if (body.ids !== undefined) {
+    for (const id of new Set(body.ids))
+      for (const inbox of inboxesOf(caller)) targets.push({ audience: inbox.audience, id });
+  } else if (body.kind !== undefined) {
+    targets.push(...(await unacknowledgedOfKind(store, caller, body.kind)));
+  }
+  const since = new Date(store.now().getTime() - 1000).toISOString();
+  let acknowledged = 0;
+  for (const target of targets) {
+    try {
+      if (body.ids !== undefined && body.kind !== undefined) {
+        if ((await getAlert(store, target.audience, target.id)).kind !== body.kind) continue;
+      }
+      const alert = await ackAlert(store, target.audience, target.id, caller.sub);
+      // Counted once: an alert someone had already acknowledged is not acknowledged again.
+      if (alert.acknowledgedBy === caller.sub && (alert.acknowledgedAt ?? '') >= since) acknowledged++;
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+    }
+  }
+  return json(200, { acknowledged });
+});
+
+export const dispatch = routeDispatcher(ROUTES, 'functions/api/alerts.ts', {
+  list,
+  acknowledge,
+  acknowledgeMany,
+});

@@ -1,6 +1,7 @@
 import { NotFoundError } from '#app/errors.ts';
-import type { UserDirectory, WorkflowGateway } from '#app/ports.ts';
+import type { EventPublisher, UserDirectory, WorkflowGateway } from '#app/ports.ts';
 import { CognitoUserDirectory } from '#aws/cognito-directory.ts';
+import { EventBridgePublisher } from '#aws/notifications.ts';
 import { SsmSecretKeys } from '#aws/ssm-secret-keys.ts';
 import { StepFunctionsGateway } from '#aws/step-functions.ts';
 import { createStore, type Store } from '#data/store.ts';
@@ -18,6 +19,8 @@ export interface ApiDeps {
   store: Store;
   workflow: WorkflowGateway;
   users: UserDirectory;
+  /** Where alerts raised by the API are published (ids only); absent: not published. */
+  events?: EventPublisher;
   /** Structured log line: ids, stages and codes only. */
   log: (entry: Record<string, unknown>) => void;
 }
@@ -61,6 +64,7 @@ export function apiDeps(
       }),
       workflow: new StepFunctionsGateway({ stateMachineArn: env.STATE_MACHINE_ARN }),
       users: new CognitoUserDirectory({ userPoolId: env.USER_POOL_ID, region: served }),
+      ...(env.EVENT_BUS_NAME ? { events: new EventBridgePublisher(env.EVENT_BUS_NAME) } : {}),
       log: jsonLog,
     };
   }

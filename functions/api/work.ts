@@ -1,25 +1,31 @@
 import { ROUTES, routes } from '#api/routes.ts';
-import { putAlert } from '#data/alerts.ts';
+import type { EventPublisher } from '#app/ports.ts';
 import { newId } from '#data/common.ts';
 import type { Actor } from '#data/events.ts';
 import { rateGoal as rateGoalData } from '#data/goals.ts';
-import { Audience } from '#data/keys.ts';
 import { logSession as logSessionData, patchSession } from '#data/sessions.ts';
-import type { Store } from '#data/store.ts';
 import { IllegalTransitionError } from '#domain/errors.ts';
 import { isAssigned } from '#domain/lifecycle.ts';
 import { settingsFromEnv, timersFromEnv } from '#domain/settings.ts';
 import type { Session } from '#domain/work.ts';
 import type { Caller } from '#http/auth.ts';
 import { apiHandler, json, logAccess, routeDispatcher } from '#http/middleware.ts';
-import { deterministicAlertId } from '#services/alerts.ts';
+import {
+  type AlertDeps,
+  type AlertTarget,
+  COORDINATORS,
+  deterministicAlertId,
+  raiseAlert,
+  userTarget,
+} from '#services/alerts.ts';
 import { depsFor, referralFor } from './access.ts';
 import { goalView, sessionView } from './views.ts';
 
 /**
  * The matched worker's work with the client: goal ratings, sessions (and their corrections), concerns.
  * A worker acts only on clients matched to them (404 otherwise, as if absent). Each call is at most three
- * DynamoDB requests on its happy path. Alerts carry ids and codes only: never a note or a typed word.
+ * DynamoDB requests on its happy path, plus two for an alert it raises (the recipients' preferences, then
+ * the alert with its deliveries). Alerts carry ids and codes only: never a note or a typed word.
  */
 
 const actorOf = (caller: Caller): Actor => ({ sub: caller.sub, role: caller.role });
@@ -35,14 +41,14 @@ function debriefDueSeconds(env: Readonly<Record<string, string | undefined>> = p
  * written now, the debrief is still listed and its overdue sweep alerts later, so this never fails the call.
  */
 async function alertDebriefRequested(
-  store: Store,
+  caller: Pick<Caller, 'region'>,
   session: Session,
   log: (entry: Record<string, unknown>) => void,
 ): Promise<void> {
   try {
-    await putAlert(store, {
+    await raiseAlert(alertDepsFor(caller), {
       id: deterministicAlertId(`debrief-requested|${session.id}`, session.createdAt),
-      audience: Audience.coordinators(store.region),
+      target: COORDINATORS,
       kind: 'DEBRIEF_REQUESTED',
       referralId: session.referralId,
       details: { sessionId: session.id, workerId: session.workerId },
@@ -55,6 +61,14 @@ async function alertDebriefRequested(
       error: (error as { name?: string }).name ?? 'Error',
     });
   }
+}
+
+const NOT_PUBLISHED: EventPublisher = { publish: async () => {} };
+
+/** What raising an alert needs, from the caller's region's API dependencies. */
+function alertDepsFor(caller: Pick<Caller, 'region'>): AlertDeps {
+  const deps = depsFor(caller);
+  return { store: deps.store, directory: deps.users, events: deps.events ?? NOT_PUBLISHED };
 }
 
 export const rateGoal = apiHandler(routes.rateGoal, async ({ caller, params, body }) => {
@@ -89,7 +103,7 @@ export const logSession = apiHandler(routes.logSession, async ({ caller, params,
     throw error;
   }
   logAccess({ callerSub: caller.sub, role: caller.role, referralId: params.id, route: routes.logSession.id });
-  if (session.debriefNeeded) await alertDebriefRequested(store, session, log);
+  if (session.debriefNeeded) await alertDebriefRequested(caller, session, log);
   return json(201, sessionView(session));
 });
 
@@ -122,7 +136,7 @@ export const correctSession = apiHandler(routes.correctSession, async ({ caller,
     referralId: params.id,
     route: routes.correctSession.id,
   });
-  if (patch.debriefNeeded === true) await alertDebriefRequested(store, session, log);
+  if (patch.debriefNeeded === true) await alertDebriefRequested(caller, session, log);
   return json(200, sessionView(session));
 });
 
@@ -130,22 +144,21 @@ export const raiseConcern = apiHandler(routes.raiseConcern, async ({ caller, par
   const referral = await referralFor(caller, params.id, routes.raiseConcern.id);
   if (!isAssigned(referral.stage)) throw new IllegalTransitionError(referral.stage, 'raiseConcern');
   const { store } = depsFor(caller);
-  // One id for the concern, used by both alerts (the coordinators' and the referrer's inbox).
+  // One id for the concern, used by both alerts (the coordinators' and the referrer's inbox); the
+  // referrer's copy has no worker id (raiseAlert drops it for a clinician).
   const id = newId(store);
-  const alert = (audience: string) =>
-    putAlert(store, {
+  const deps = alertDepsFor(caller);
+  const alert = (target: AlertTarget) =>
+    raiseAlert(deps, {
       id,
-      audience,
+      target,
       kind: 'CONCERN_RAISED',
       referralId: referral.id,
       stage: referral.stage,
       level: body.level,
       details: { category: body.category, workerId: caller.sub },
     });
-  const [coordinators] = await Promise.all([
-    alert(Audience.coordinators(store.region)),
-    alert(Audience.user(referral.referrerSub)),
-  ]);
+  const [coordinators] = await Promise.all([alert(COORDINATORS), alert(userTarget(referral.referrerSub))]);
   return json(201, {
     id,
     referralId: referral.id,

@@ -34,11 +34,13 @@ export interface ApiPermissions {
 export const API_PERMISSIONS: Readonly<Record<string, ApiPermissions>> = {
   'functions/api/referrals.ts': { table: 'readWrite', workflow: true, users: false },
   'functions/api/lifecycle.ts': { table: 'readWrite', workflow: true, users: false },
-  'functions/api/work.ts': { table: 'readWrite', workflow: false, users: false },
+  // Concerns and debrief requests raise alerts: the recipients come from the user directory.
+  'functions/api/work.ts': { table: 'readWrite', workflow: false, users: true },
   'functions/api/workers.ts': { table: 'readWrite', workflow: false, users: true },
   'functions/api/users.ts': { table: 'none', workflow: false, users: true },
   'functions/api/supervision.ts': { table: 'readWrite', workflow: false, users: false },
   'functions/api/alerts.ts': { table: 'readWrite', workflow: false, users: false },
+  'functions/api/notifications.ts': { table: 'readWrite', workflow: false, users: true },
   'functions/api/reports.ts': { table: 'read', workflow: false, users: false },
   'functions/api/health.ts': { table: 'none', workflow: false, users: false },
   'functions/api/openapi.ts': { table: 'none', workflow: false, users: false },

@@ -3,6 +3,12 @@ import { _coercedNumber } from 'zod/v4/core';
 import { ALERT_KINDS, EventSchema, StageSchema } from '#domain/lifecycle.ts';
 import { CRITERIA, EXCLUSION_REASONS } from '#domain/matching.ts';
 import {
+  CHANNELS,
+  DELIVERY_STATES,
+  EmailPreferenceSchema,
+  SmsPreferenceSchema,
+} from '#domain/notifications.ts';
+import {
   ClientSchema,
   ConsentSchema,
   REFERRAL_SECTIONS,
@@ -105,7 +111,48 @@ export const AlertListQuerySchema = z.extend(ListQuerySchema, {
   acknowledged: z.optional(
     queryBoolean('`false`: only alerts still to acknowledge; `true`: only acknowledged ones', 'false'),
   ),
+  unacknowledged: z.optional(
+    queryBoolean('`true`: only alerts still to acknowledge (the same as `acknowledged=false`)', 'true'),
+  ),
+  kind: z.optional(z.enum(ALERT_KINDS).check(about('Only alerts of this kind', 'CONCERN_RAISED'))),
 });
+
+/** `POST /alerts/ack`: some of the caller's alerts by id, or all of one kind (at least one of the two). */
+export const AlertAckManySchema = z
+  .strictObject({
+    ids: z.optional(
+      z
+        .array(z.string().check(z.minLength(1), z.maxLength(64), about('An alert id')))
+        .check(z.minLength(1), z.maxLength(100), about('Alerts of the caller to acknowledge (1 to 100)')),
+    ),
+    kind: z.optional(z.enum(ALERT_KINDS).check(about('Acknowledge every alert of the caller of this kind'))),
+  })
+  .check(
+    z.refine((body) => body.ids !== undefined || body.kind !== undefined, {
+      error: 'Give `ids` or `kind`',
+      path: ['ids'],
+    }),
+    z.meta({
+      description: 'Give `ids`, `kind` or both; an empty body is 400',
+      examples: [{ kind: 'STAGE_CHANGED' }],
+    }),
+  )
+  .register(z.globalRegistry, { id: 'AlertAckManyInput' });
+export const AlertAckManyViewSchema = z.object({
+  acknowledged: z.number().check(z.int(), z.gte(0), about('How many alerts this call acknowledged')),
+});
+
+export const NotificationPreferencesViewSchema = z
+  .object({
+    email: EmailPreferenceSchema.check(
+      about('`IMMEDIATE` (each alert), `DAILY_DIGEST` (one email at 08:00 Vancouver time) or `OFF`'),
+    ),
+    sms: SmsPreferenceSchema.check(
+      about('`URGENT_ONLY` or `OFF`; URGENT concerns reach coordinators regardless'),
+    ),
+    hasPhone: z.boolean().check(about('Whether the directory has a phone number for SMS')),
+  })
+  .register(z.globalRegistry, { id: 'NotificationPreferences' });
 export const DebriefListQuerySchema = z.extend(ListQuerySchema, {
   done: z.optional(queryBoolean('`false`: only debriefs still due; `true`: only done ones', 'false')),
 });
@@ -444,6 +491,23 @@ export const AlertViewSchema = z
     createdAt: z.string().check(about('When it was created (ISO-8601 UTC)')),
     acknowledgedAt: z.optional(z.string()).check(about('When the caller acknowledged it')),
     acknowledgedBy: z.optional(z.string()).check(about('Who acknowledged it')),
+    deliveries: z.optional(
+      z
+        .array(
+          z.object({
+            recipient: z.string().check(about('The id of the person it is for')),
+            channel: z.enum(CHANNELS).check(about('`EMAIL` or `SMS`')),
+            state: z
+              .enum(DELIVERY_STATES)
+              .check(about('`PENDING`, `SENDING`, `SENT`, `FAILED` (retried) or `SUPPRESSED` (not sent)')),
+            escalation: z.optional(
+              z.boolean().check(about('Sent again because nobody acknowledged in time')),
+            ),
+          }),
+        )
+        .check(about('Each delivery: every one to coordinators and admins, only their own to anyone else')),
+    ),
+    escalatedAt: z.optional(z.string()).check(about('When an unacknowledged URGENT concern was escalated')),
   })
   .register(z.globalRegistry, { id: 'Alert' });
 

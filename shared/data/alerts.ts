@@ -1,6 +1,7 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainValidationError } from '#domain/errors.ts';
 import type { AlertKind, Stage } from '#domain/lifecycle.ts';
+import { isInformational } from '#domain/notifications.ts';
 import {
   addSeconds,
   epochSeconds,
@@ -38,6 +39,10 @@ export interface Alert {
   acknowledgedBy?: string;
   /** Epoch seconds: set on acknowledgement (90 days on), never before. */
   expiresAt?: number;
+  /** Each delivery's state by `<recipientSub>#<channel>` (kept in step with the delivery items). */
+  deliveries?: Record<string, string>;
+  /** When an unacknowledged URGENT concern was escalated. */
+  escalatedAt?: string;
   version: number;
 }
 
@@ -74,7 +79,15 @@ function toAlert(item: Record<string, unknown>): Alert {
   return { ...withoutInternals<Alert>(item), ...(expiresAt !== undefined ? { expiresAt } : {}) };
 }
 
-export async function putAlert(store: Store, input: AlertInput): Promise<Alert> {
+/**
+ * The alert and its table item, for a put or a transaction. STAGE_CHANGED is information: it never enters
+ * the unacknowledged index, so it is never counted as needing action.
+ */
+export function alertItem(
+  store: Store,
+  input: AlertInput,
+  extra: { deliveries?: Record<string, string> } = {},
+): { alert: Alert; item: Record<string, unknown> } {
   checkCodes(input);
   const id = input.id ?? newId(store);
   const alert: Alert = {
@@ -86,15 +99,23 @@ export async function putAlert(store: Store, input: AlertInput): Promise<Alert> 
     ...(input.level !== undefined ? { level: input.level } : {}),
     ...(input.details !== undefined ? { details: input.details } : {}),
     createdAt: iso(store.now()),
+    ...(extra.deliveries !== undefined ? { deliveries: extra.deliveries } : {}),
     version: 1,
   };
   const item = {
     ...Keys.alert(input.audience, id),
     type: ItemType.ALERT,
-    gsi1pk: IndexKeys.unacknowledgedAlerts(input.audience),
-    gsi1sk: id,
+    ...(isInformational(input.kind)
+      ? {}
+      : { gsi1pk: IndexKeys.unacknowledgedAlerts(input.audience), gsi1sk: id }),
     ...alert,
   };
+  return { alert, item };
+}
+
+/** Writes one alert (no deliveries); a second put of the same id returns the first. */
+export async function putAlert(store: Store, input: AlertInput): Promise<Alert> {
+  const { alert, item } = alertItem(store, input);
   try {
     await storeCall(() =>
       store.doc.send(
@@ -116,6 +137,8 @@ export async function putAlert(store: Store, input: AlertInput): Promise<Alert> 
 
 export interface ListAlertsOptions extends PageOptions {
   unacknowledgedOnly?: boolean;
+  /** Only this kind (a filter on the page read: a page may come back shorter than `limit`). */
+  kind?: AlertKind;
 }
 
 /** An audience's alerts, newest first (unacknowledged only: from the sparse GSI1 partition). */
@@ -124,13 +147,19 @@ export async function listAlerts(
   audience: string,
   options: ListAlertsOptions = {},
 ): Promise<Page<Alert>> {
+  const byKind =
+    options.kind !== undefined
+      ? { FilterExpression: '#kind = :kind', ExpressionAttributeNames: { '#kind': 'kind' } }
+      : {};
+  const kindValue = options.kind !== undefined ? { ':kind': options.kind } : {};
   const page = options.unacknowledgedOnly
     ? await queryPage(
         store,
         {
           IndexName: INDEX.GSI1,
           KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': IndexKeys.unacknowledgedAlerts(audience) },
+          ExpressionAttributeValues: { ':pk': IndexKeys.unacknowledgedAlerts(audience), ...kindValue },
+          ...byKind,
           ScanIndexForward: false,
         },
         options,
@@ -140,7 +169,12 @@ export async function listAlerts(
         store,
         {
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': Keys.alertPartition(audience), ':prefix': SK.ALERT_PREFIX },
+          ExpressionAttributeValues: {
+            ':pk': Keys.alertPartition(audience),
+            ':prefix': SK.ALERT_PREFIX,
+            ...kindValue,
+          },
+          ...byKind,
           ScanIndexForward: false,
         },
         options,

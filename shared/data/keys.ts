@@ -22,11 +22,17 @@ import { INDEX, type IndexName } from './table.ts';
  * | alert           | ALERTS#<audience>                  | ALERT#<ulid>          | ALERTS#<audience>#UNACKNOWLEDGED / <ulid> (until acknowledged) |                                |                                                |
  * | debrief         | REGION#<r>#DEBRIEFS                | DEBRIEF#<sessionId>   | REGION#<r>#DEBRIEFS#OPEN / <dueAt>#<sessionId> (until done) | REGION#<r>#DEBRIEFS / <dueAt>#<sid> |                                                |
  * | idempotency     | IDEMPOTENCY#<r>#<sub>#<key>        | IDEMPOTENCY           |                                                    |                                            |                                                |
+ * | delivery        | DELIVERY#<alertId>#<sub>#<channel> | DELIVERY              | DELIVERIES#<r>#DUE / <nextAttemptAt>#<deliveryId> (while due) |                               |                                                |
+ * | notify prefs    | USER#<sub>                         | NOTIFY_PREFS          |                                                    |                                            |                                                |
+ * | escalation watch| ESCALATION#<r>                     | <raisedAt>#<alertId>  |                                                    |                                            |                                                |
  *
  * Deviations from the starting design, and why: a session's sort key is `SESSION#<sessionId>` (not
  * `SESSION#<date>#…`) so a correction that changes the date stays one conditional update of one item; a
  * debrief's sort key is `DEBRIEF#<sessionId>` so "mark done" is a GetItem-addressable update, with the due
  * date in GSI1 (open debriefs only) and GSI2 (all). Created/closed months are the program time zone's.
+ * An escalation watch is sorted by the time the URGENT concern was raised (not by its due time), so the
+ * sweep applies the `urgentEscalation` timer it runs with, and raising an alert needs no timers.
+ * STAGE_CHANGED alerts never enter the unacknowledged index: they are information, not a task.
  */
 
 /** An id or sub used inside a key must not contain the separator (no key can reach into another). */
@@ -56,6 +62,9 @@ export const ItemType = {
   DEBRIEF: 'DEBRIEF',
   IDEMPOTENCY: 'IDEMPOTENCY',
   PAID_DAY: 'PAID_DAY',
+  DELIVERY: 'DELIVERY',
+  NOTIFY_PREFS: 'NOTIFY_PREFS',
+  ESCALATION: 'ESCALATION',
 } as const;
 export type ItemType = (typeof ItemType)[keyof typeof ItemType];
 
@@ -77,6 +86,8 @@ export const SK = {
   DEBRIEF_PREFIX: 'DEBRIEF#',
   IDEMPOTENCY: 'IDEMPOTENCY',
   PAID_DAY_PREFIX: 'PAID#',
+  DELIVERY: 'DELIVERY',
+  NOTIFY_PREFS: 'NOTIFY_PREFS',
 } as const;
 
 const referralPartition = (id: string) => `REF#${part(id, 'referralId')}`;
@@ -137,6 +148,22 @@ export const Keys = {
     pk: `IDEMPOTENCY#${region}#${part(sub, 'sub')}#${key}`,
     sk: SK.IDEMPOTENCY,
   }),
+
+  // --- notifications -----------------------------------------------------------------------------------
+  /** `deliveryId` is `<alertId>#<sub>#<channel>` (see `deliveryId` in #domain/notifications.ts). */
+  delivery: (deliveryId: string): ItemKey => {
+    if (!/^[^#]+#[^#]+#(EMAIL|SMS)(#ESCALATION)?$/.test(deliveryId)) part('#', 'deliveryId');
+    return { pk: `DELIVERY#${deliveryId}`, sk: SK.DELIVERY };
+  },
+  notificationPreferences: (sub: string): ItemKey => ({
+    pk: `USER#${part(sub, 'sub')}`,
+    sk: SK.NOTIFY_PREFS,
+  }),
+  escalationPartition: (region: ProgramRegion): string => `ESCALATION#${region}`,
+  escalation: (region: ProgramRegion, raisedAt: string, alertId: string): ItemKey => ({
+    pk: `ESCALATION#${region}`,
+    sk: `${raisedAt}#${part(alertId, 'alertId')}`,
+  }),
 };
 
 /** Secondary-index keys (attribute values written on items, and the partitions queried). */
@@ -173,6 +200,9 @@ export const IndexKeys = {
   /** GSI2: all of a region's debriefs by due time. */
   allDebriefs: (region: ProgramRegion) => `REGION#${region}#DEBRIEFS`,
   debriefSort: (dueAt: string, sessionId: string) => `${dueAt}#${sessionId}`,
+  /** GSI1 (while PENDING, SENDING or FAILED with attempts left): a region's deliveries by due time. */
+  dueDeliveries: (region: ProgramRegion) => `DELIVERIES#${region}#DUE`,
+  deliverySort: (nextAttemptAt: string, deliveryId: string) => `${nextAttemptAt}#${deliveryId}`,
 };
 
 export interface AccessPattern {
@@ -208,6 +238,10 @@ export const ACCESS_PATTERN_NAMES = [
   'open debriefs due in a region',
   'all debriefs of a region',
   'idempotency record',
+  'delivery by id',
+  'due deliveries of a region',
+  'notification preferences of a person',
+  'escalation watches due in a region',
 ] as const;
 export type AccessPatternName = (typeof ACCESS_PATTERN_NAMES)[number];
 
@@ -319,5 +353,26 @@ export const ACCESS_PATTERNS: readonly AccessPattern[] = [
     name: 'idempotency record',
     operation: 'GetItem',
     key: 'pk = IDEMPOTENCY#<r>#<sub>#<key>, sk = IDEMPOTENCY (claimed by a conditional Put in the create transaction, ALL_OLD on refusal)',
+  },
+  {
+    name: 'delivery by id',
+    operation: 'GetItem',
+    key: 'pk = DELIVERY#<alertId>#<sub>#<channel>, sk = DELIVERY',
+  },
+  {
+    name: 'due deliveries of a region',
+    operation: 'Query',
+    index: INDEX.GSI1,
+    key: 'gsi1pk = DELIVERIES#<r>#DUE, gsi1sk <= <now>#~ (removed when SENT, SUPPRESSED or dead)',
+  },
+  {
+    name: 'notification preferences of a person',
+    operation: 'GetItem',
+    key: 'pk = USER#<sub>, sk = NOTIFY_PREFS',
+  },
+  {
+    name: 'escalation watches due in a region',
+    operation: 'Query',
+    key: 'pk = ESCALATION#<r>, sk <= <now - urgentEscalation>#~ (deleted when escalated or acknowledged)',
   },
 ];

@@ -36,6 +36,9 @@ export const DirectoryUserSchema = z
     familyName: z.string().check(z.describe('Family name')),
     role: RoleSchema.check(z.describe('Their role (Cognito group)')),
     region: ProgramRegionSchema.check(z.describe('The program region of the account')),
+    phone: z.optional(
+      z.string().check(z.describe('E.164 phone number, for SMS alerts; absent when the person gave none')),
+    ),
     enabled: z.boolean().check(z.describe('A disabled account cannot sign in')),
     createdAt: z.string().check(z.describe('When the account was created (ISO-8601 UTC)')),
   })

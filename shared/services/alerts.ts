@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
 import { encodeTime } from 'ulid';
-import type { AlertMessage, EventPublisher, Notifier } from '#app/ports.ts';
-import { type Alert, putAlert } from '#data/alerts.ts';
+import type { AlertMessage, EventPublisher, Notifier, UserDirectory } from '#app/ports.ts';
+import type { Alert } from '#data/alerts.ts';
+import { writeAlertWithDeliveries } from '#data/deliveries.ts';
 import { Audience } from '#data/keys.ts';
+import { getPreferencesOf } from '#data/preferences.ts';
 import type { Store } from '#data/store.ts';
 import type { AlertKind, LifecycleEvent, Stage } from '#domain/lifecycle.ts';
-import type { ProgramRegion } from '#domain/roles.ts';
+import { defaultPreferences, isInformational, isUrgent, plannedDeliveries } from '#domain/notifications.ts';
+import { type ProgramRegion, Role } from '#domain/roles.ts';
+import type { DirectoryUser } from '#domain/users.ts';
 
 /** Who an alert is for. */
 export type AlertTarget = { coordinators: true } | { user: string };
@@ -15,8 +19,11 @@ export const userTarget = (sub: string): AlertTarget => ({ user: sub });
 
 export interface AlertDeps {
   store: Store;
-  notifier: Notifier;
+  /** Who the alert reaches outside PeerPath (the region's coordinators, the person addressed). */
+  directory: UserDirectory;
   events: EventPublisher;
+  /** A console line per alert locally; optional (the people are told through the outbox). */
+  notifier?: Notifier;
 }
 
 export interface RaiseAlert {
@@ -29,6 +36,8 @@ export interface RaiseAlert {
   details?: Record<string, string | number>;
   /** A deterministic id makes raising the same alert twice (a retried task) write it once. */
   id?: string;
+  /** A concern's `URGENT` / `ROUTINE`. */
+  level?: string;
 }
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -50,17 +59,68 @@ export function audienceOf(region: ProgramRegion, target: AlertTarget): string {
   return 'user' in target ? Audience.user(target.user) : Audience.coordinators(region);
 }
 
-/** Writes the alert to its audience's inbox, then tells the notifier and the event bus (ids only). */
+/** Coordinators are the enabled users of the region's coordinator and admin groups. */
+async function recipientsOf(deps: AlertDeps, target: AlertTarget): Promise<DirectoryUser[]> {
+  const region = deps.store.region;
+  const users =
+    'user' in target
+      ? (await deps.directory.listUsers({ region })).filter((u) => u.sub === target.user)
+      : (
+          await Promise.all([
+            deps.directory.listUsers({ region, role: Role.COORDINATOR }),
+            deps.directory.listUsers({ region, role: Role.ADMIN }),
+          ])
+        ).flat();
+  const seen = new Set<string>();
+  return users.filter((u) => u.enabled && !seen.has(u.sub) && seen.add(u.sub));
+}
+
+/** Ids a clinician's view never shows (their referral's worker is a first name on the referral page). */
+const WORKER_ID_DETAILS = ['workerId', 'previousWorkerId'];
+
+/**
+ * Raises an alert: its inbox item and one delivery per recipient and channel (and, for an URGENT concern to
+ * the coordinators, the escalation watch), in one transaction, idempotent by alert id; then the event (ids
+ * only). Recipients and their preferences are read first: they are people, resolved now.
+ */
 export async function raiseAlert(deps: AlertDeps, input: RaiseAlert): Promise<Alert> {
   const region = deps.store.region;
-  const alert = await putAlert(deps.store, {
-    audience: audienceOf(region, input.target),
-    kind: input.kind,
-    ...(input.referralId !== undefined ? { referralId: input.referralId } : {}),
-    ...(input.stage !== undefined ? { stage: input.stage } : {}),
-    ...(input.details !== undefined ? { details: input.details } : {}),
-    ...(input.id !== undefined ? { id: input.id } : {}),
+  const toCoordinators = !('user' in input.target);
+  const people = isInformational(input.kind) ? [] : await recipientsOf(deps, input.target);
+  const chosen = await getPreferencesOf(
+    deps.store,
+    people.map((person) => person.sub),
+  );
+  const planned = people.flatMap((person) => {
+    const prefs = chosen.get(person.sub) ?? defaultPreferences(person.phone !== undefined);
+    const recipient = { sub: person.sub, role: person.role, email: person.email, phone: person.phone };
+    return plannedDeliveries(input, recipient, prefs, toCoordinators);
   });
+  const toClinician = !toCoordinators && people.some((p) => p.role === Role.CLINICIAN);
+  const details =
+    input.details && toClinician
+      ? Object.fromEntries(Object.entries(input.details).filter(([k]) => !WORKER_ID_DETAILS.includes(k)))
+      : input.details;
+  const alert = await writeAlertWithDeliveries(
+    deps.store,
+    {
+      audience: audienceOf(region, input.target),
+      kind: input.kind,
+      ...(input.referralId !== undefined ? { referralId: input.referralId } : {}),
+      ...(input.stage !== undefined ? { stage: input.stage } : {}),
+      ...(input.level !== undefined ? { level: input.level } : {}),
+      ...(details !== undefined ? { details } : {}),
+      ...(input.id !== undefined ? { id: input.id } : {}),
+    },
+    planned.map(({ recipient, recipientRole, channel, address, digest }) => ({
+      recipient,
+      recipientRole,
+      channel,
+      address,
+      digest,
+    })),
+    { escalationWatch: toCoordinators && isUrgent(input) },
+  );
   const message: AlertMessage = {
     alertId: alert.id,
     kind: input.kind,
@@ -70,7 +130,7 @@ export async function raiseAlert(deps: AlertDeps, input: RaiseAlert): Promise<Al
     ...(input.stage !== undefined ? { stage: input.stage } : {}),
     ...(input.event !== undefined ? { event: input.event } : {}),
   };
-  await deps.notifier.notify(message);
+  await deps.notifier?.notify(message);
   await deps.events.publish(message);
   return alert;
 }

@@ -1,9 +1,10 @@
-import type { EventPublisher, Notifier, WorkflowGateway } from '#app/ports.ts';
+import type { EventPublisher, Notifier, UserDirectory, WorkflowGateway } from '#app/ports.ts';
+import { CognitoUserDirectory } from '#aws/cognito-directory.ts';
 import { cloudPorts } from '#aws/notifications.ts';
 import { SsmSecretKeys } from '#aws/ssm-secret-keys.ts';
 import { StepFunctionsGateway } from '#aws/step-functions.ts';
 import { createStore, type Store } from '#data/store.ts';
-import { ProgramRegionSchema } from '#domain/roles.ts';
+import { type ProgramRegion, ProgramRegionSchema } from '#domain/roles.ts';
 import { type Timers, timersFromEnv } from '#domain/settings.ts';
 
 /** Everything a workflow task handler needs. The Lambdas build it from their environment; the local runner
@@ -14,6 +15,8 @@ export interface TaskDeps {
   workflow: Pick<WorkflowGateway, 'succeed' | 'fail'>;
   notifier: Notifier;
   events: EventPublisher;
+  /** The people alerts reach (coordinators, the referring clinician, the worker). */
+  directory: UserDirectory;
   timers: Timers;
   /** Structured log line: ids, stages and codes only. */
   log: (entry: Record<string, unknown>) => void;
@@ -33,7 +36,7 @@ let cached: CloudTaskDeps | undefined;
 
 /**
  * The cloud dependencies, from the environment the stack sets: `PROGRAM_REGION`, `TABLE_NAME`,
- * `TOPIC_ARN`, `EVENT_BUS_NAME`, optional `STATE_MACHINE_ARN` and `TIMERS` (JSON seconds). Built once per
+ * `TOPIC_ARN`, `EVENT_BUS_NAME`, `USER_POOL_ID`, optional `STATE_MACHINE_ARN` and `TIMERS` (JSON seconds). Built once per
  * Lambda container.
  */
 export function cloudDeps(env: Readonly<Record<string, string | undefined>> = process.env): CloudTaskDeps {
@@ -47,8 +50,24 @@ export function cloudDeps(env: Readonly<Record<string, string | undefined>> = pr
     }),
     workflow: new StepFunctionsGateway({ stateMachineArn: env.STATE_MACHINE_ARN }),
     ...cloudPorts(env),
+    directory: cloudDirectory(region, env),
     timers: timersFromEnv(env),
     log: jsonLog,
   };
   return cached;
+}
+
+/**
+ * The region's user pool. Without `USER_POOL_ID` every alert fails loudly (the task is retried and its
+ * failure visible) rather than quietly reaching nobody.
+ */
+export function cloudDirectory(
+  region: ProgramRegion,
+  env: Readonly<Record<string, string | undefined>>,
+): UserDirectory {
+  if (env.USER_POOL_ID) return new CognitoUserDirectory({ userPoolId: env.USER_POOL_ID, region });
+  const missing = async (): Promise<never> => {
+    throw new Error('USER_POOL_ID is not set: alerts cannot reach people');
+  };
+  return { createUser: missing, listUsers: missing };
 }

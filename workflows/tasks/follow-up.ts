@@ -23,7 +23,7 @@ export interface FollowUpResult {
  * records it does not write a second alert on the next run.
  */
 export async function followUp(
-  deps: Pick<TaskDeps, 'store' | 'notifier' | 'events' | 'timers'>,
+  deps: Pick<TaskDeps, 'store' | 'notifier' | 'events' | 'directory' | 'timers'>,
   now: Date = deps.store.now(),
 ): Promise<FollowUpResult> {
   const result: FollowUpResult = { debriefsOverdue: 0, consentsExpiring: 0 };
@@ -77,7 +77,9 @@ export interface ScheduledRunResult extends FollowUpResult {
  * retries and dead-letter queue see it.
  */
 export async function scheduledRun(
-  deps: Pick<TaskDeps, 'store' | 'notifier' | 'events' | 'timers' | 'log'> & { workflow: ReconcilerGateway },
+  deps: Pick<TaskDeps, 'store' | 'notifier' | 'events' | 'directory' | 'timers' | 'log'> & {
+    workflow: ReconcilerGateway;
+  },
   options: ReconcileOptions = {},
 ): Promise<ScheduledRunResult> {
   const repairs: ReconcileReport = await reconcileOpenReferrals(deps, options);

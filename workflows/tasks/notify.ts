@@ -131,13 +131,8 @@ function transitionAlerts(
   if (event === 'match' && worker) {
     return [
       stageChanged,
-      {
-        target: userTarget(referral.referrerSub),
-        kind: 'MATCH_MADE',
-        stage,
-        event,
-        details: { workerId: worker },
-      },
+      // The clinician's view never shows a worker id: their referral page has the worker's first name.
+      { target: userTarget(referral.referrerSub), kind: 'MATCH_MADE', stage, event },
       { target: userTarget(worker), kind: 'NEW_CLIENT', stage, event },
     ];
   }
@@ -145,13 +140,7 @@ function transitionAlerts(
     const moved = { workerId: worker, ...(previousWorkerId ? { previousWorkerId } : {}) };
     const alerts: PlannedAlert[] = [
       { target: COORDINATORS, kind: 'CLIENT_REASSIGNED', stage, event, details: moved },
-      {
-        target: userTarget(referral.referrerSub),
-        kind: 'CLIENT_REASSIGNED',
-        stage,
-        event,
-        details: { workerId: worker },
-      },
+      { target: userTarget(referral.referrerSub), kind: 'CLIENT_REASSIGNED', stage, event },
       { target: userTarget(worker), kind: 'NEW_CLIENT', stage, event },
     ];
     if (previousWorkerId && previousWorkerId !== worker) {
@@ -164,7 +153,7 @@ function transitionAlerts(
 
 /** The notify task: plans the alerts from the table and raises each (a retry raises the same ids). */
 export async function notify(
-  deps: Pick<TaskDeps, 'store' | 'notifier' | 'events'>,
+  deps: Pick<TaskDeps, 'store' | 'notifier' | 'events' | 'directory'>,
   input: NotifyInput,
 ): Promise<NotifyOutput> {
   const referral = await getReferral(deps.store, input.referralId);

@@ -108,7 +108,8 @@ describe("a former worker and their old client's sessions", () => {
         hold: { reason: 'Travelling' },
         close: { reason: 'MOVED', summary: 'Moved away' },
       } as const;
-      for (const event of events) await transition(store, { ...step, event, ...extras[event] } as TransitionInput);
+      for (const event of events)
+        await transition(store, { ...step, event, ...extras[event] } as TransitionInput);
 
       // Act
       const response = await asA.patch(`/referrals/${referral.id}/sessions/${logged.body.id}`, {

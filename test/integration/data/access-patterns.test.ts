@@ -3,11 +3,14 @@ import { ackAlert, getAlert, listAlerts, putAlert } from '#data/alerts.ts';
 import { clientKeyOf } from '#data/client-key.ts';
 import { getItem } from '#data/common.ts';
 import { getDebrief, listDebriefs, markDebriefDone } from '#data/debriefs.ts';
+import { getDelivery, listDueDeliveries, writeAlertWithDeliveries } from '#data/deliveries.ts';
+import { listDueEscalations } from '#data/escalations.ts';
 import { listEvents } from '#data/events.ts';
 import { getGoal, listGoals } from '#data/goals.ts';
 import { getIdempotencyRecord } from '#data/idempotency.ts';
 import { ACCESS_PATTERNS, type AccessPatternName, Audience, Keys } from '#data/keys.ts';
 import { paidMinutesOn } from '#data/paid-days.ts';
+import { getPreferences, putPreferences } from '#data/preferences.ts';
 import { listConsentExpiring } from '#data/referrals/consent.ts';
 import { createReferral } from '#data/referrals/create.ts';
 import { listQueue } from '#data/referrals/queue.ts';
@@ -15,7 +18,7 @@ import { getReferral, getReferralDetails, listByReferrer, listByWorker } from '#
 import { listReferralsClosedBetween, listReferralsCreatedBetween } from '#data/referrals/report-index.ts';
 import { getSession, listSessionsBetween, logSession, minutesByWorkerMonth } from '#data/sessions.ts';
 import { getWorker, listWorkerChanges, listWorkers } from '#data/workers.ts';
-import { Stage } from '#domain/lifecycle.ts';
+import { type AlertKind, Stage } from '#domain/lifecycle.ts';
 import type { Referral } from '#domain/referral.ts';
 import type { Worker } from '#domain/worker.ts';
 import {
@@ -198,7 +201,55 @@ const exercises: Record<AccessPatternName, () => Promise<void>> = {
     store.requests.length = 0;
     expect((await getIdempotencyRecord(store, claim))?.referralId).toBe(referral.id);
   },
+  'delivery by id': async () => {
+    const alert = await outboxAlert('NEW_REFERRAL');
+    store.requests.length = 0;
+    const delivery = await getDelivery(store, `${alert.id}#coord-1#EMAIL`);
+    expect(delivery).toMatchObject({ alertId: alert.id, state: 'PENDING', channel: 'EMAIL', attempts: 0 });
+  },
+  'due deliveries of a region': async () => {
+    const alert = await outboxAlert('MATCH_OVERDUE');
+    store.requests.length = 0;
+    const due = await listDueDeliveries(store, new Date(Date.now() + 1000));
+    expect(due.map((d) => d.id)).toContain(`${alert.id}#coord-1#EMAIL`);
+    expect(due.every((d) => d.state === 'PENDING')).toBe(true);
+  },
+  'notification preferences of a person': async () => {
+    await putPreferences(store, 'person-1', { email: 'DAILY_DIGEST', sms: 'OFF' });
+    store.requests.length = 0;
+    expect(await getPreferences(store, 'person-1')).toEqual({ email: 'DAILY_DIGEST', sms: 'OFF' });
+  },
+  'escalation watches due in a region': async () => {
+    const alert = await outboxAlert('CONCERN_RAISED', { level: 'URGENT', escalationWatch: true });
+    store.requests.length = 0;
+    const due = await listDueEscalations(store, new Date(Date.now() + 1000));
+    expect(due.map((w) => w.alertId)).toContain(alert.id);
+    expect(await listDueEscalations(store, new Date(Date.parse(alert.createdAt) - 1000))).toEqual([]);
+  },
 };
+
+/** An alert to the coordinators written with one email delivery to `coord-1` (as raiseAlert writes it). */
+async function outboxAlert(kind: AlertKind, options: { level?: string; escalationWatch?: boolean } = {}) {
+  return writeAlertWithDeliveries(
+    store,
+    {
+      audience: Audience.coordinators(store.region),
+      kind,
+      referralId: referred.id,
+      ...(options.level ? { level: options.level } : {}),
+    },
+    [
+      {
+        recipient: 'coord-1',
+        recipientRole: 'coordinator',
+        channel: 'EMAIL',
+        address: 'coord-1@example.org',
+        digest: false,
+      },
+    ],
+    { escalationWatch: options.escalationWatch ?? false },
+  );
+}
 
 function rangeAroundNow() {
   return {

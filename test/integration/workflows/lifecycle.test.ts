@@ -118,7 +118,8 @@ describe.concurrent('the referral state machine, run locally', () => {
     ]);
     const toReferrer = await h.alertsFor(referral.referrerSub, referral.id);
     expect(kinds(toReferrer)).toEqual(['MATCH_MADE', 'REFERRAL_CLOSED']);
-    expect(toReferrer[0]?.details).toEqual({ workerId: worker.id });
+    // Alerts to a clinician never carry a worker id.
+    expect(toReferrer[0]?.details).toBeUndefined();
     expect(toReferrer[1]?.details).toMatchObject({ reason: 'GOALS_MET', event: 'close' });
     expect(kinds(await h.alertsFor(worker.id, referral.id))).toEqual(['NEW_CLIENT', 'REFERRAL_CLOSED']);
     expect((await getReferral(h.store, referral.id)).waitToken).toBeUndefined();

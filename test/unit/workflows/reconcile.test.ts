@@ -313,6 +313,7 @@ describe('the scheduled run (the cloud reconciler and follow-ups)', () => {
       workflow: gateway,
       notifier: { notify: async () => {} },
       events,
+      directory: { createUser: async () => ({ sub: '' }), listUsers: async () => [] },
       timers: DEFAULT_TIMERS,
       log: () => {},
     };

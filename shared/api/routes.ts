@@ -493,6 +493,9 @@ export const routes = defineRoutes({
     roles: ALL,
     tag: 'Alerts',
     summary: "Acknowledge several of the caller's alerts: by `ids`, or every one of a `kind`",
+    description:
+      'Acknowledges the caller’s own alerts named by `ids` and/or every unacknowledged one of `kind`. ' +
+      'Ids of other people’s alerts are ignored. An empty body is 400.',
     request: { body: AlertAckManySchema },
     responses: { 200: AlertAckManyViewSchema },
     handler: { file: ALERTS, export: 'acknowledgeMany' },
@@ -503,6 +506,8 @@ export const routes = defineRoutes({
     roles: ALL,
     tag: 'Alerts',
     summary: 'How the caller is told about alerts: email at once, a daily digest or off; SMS for urgent ones',
+    description:
+      'The caller’s preferences, or the defaults (email at once; SMS for urgent ones with a phone).',
     responses: { 200: NotificationPreferencesViewSchema },
     handler: { file: NOTIFICATIONS, export: 'get' },
   },
@@ -512,6 +517,7 @@ export const routes = defineRoutes({
     roles: ALL,
     tag: 'Alerts',
     summary: "Set the caller's notification preferences (URGENT concerns reach coordinators regardless)",
+    description: 'Both fields; an unknown value is 400 and changes nothing.',
     request: { body: NotificationPreferencesSchema },
     responses: { 200: NotificationPreferencesViewSchema },
     handler: { file: NOTIFICATIONS, export: 'put' },

@@ -132,12 +132,12 @@ export const AlertAckManySchema = z
       error: 'Give `ids` or `kind`',
       path: ['ids'],
     }),
-    z.meta({
-      description: 'Give `ids`, `kind` or both; an empty body is 400',
-      examples: [{ kind: 'STAGE_CHANGED' }],
-    }),
   )
-  .register(z.globalRegistry, { id: 'AlertAckManyInput' });
+  .register(z.globalRegistry, {
+    id: 'AlertAckManyInput',
+    description: 'Give `ids`, `kind` or both; an empty body is 400',
+    examples: [{ kind: 'STAGE_CHANGED' }],
+  });
 export const AlertAckManyViewSchema = z.object({
   acknowledged: z.number().check(z.int(), z.gte(0), about('How many alerts this call acknowledged')),
 });
@@ -152,7 +152,10 @@ export const NotificationPreferencesViewSchema = z
     ),
     hasPhone: z.boolean().check(about('Whether the directory has a phone number for SMS')),
   })
-  .register(z.globalRegistry, { id: 'NotificationPreferences' });
+  .register(z.globalRegistry, {
+    id: 'NotificationPreferences',
+    description: 'How alerts reach the caller',
+  });
 export const DebriefListQuerySchema = z.extend(ListQuerySchema, {
   done: z.optional(queryBoolean('`false`: only debriefs still due; `true`: only done ones', 'false')),
 });

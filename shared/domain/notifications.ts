@@ -24,13 +24,11 @@ export const NotificationPreferencesSchema = z
       z.describe('`URGENT_ONLY` or `OFF`; URGENT concerns reach coordinators regardless'),
     ),
   })
-  .check(
-    z.meta({
-      description: 'How alerts reach the caller',
-      examples: [{ email: 'DAILY_DIGEST', sms: 'URGENT_ONLY' }],
-    }),
-  )
-  .register(z.globalRegistry, { id: 'NotificationPreferencesInput' });
+  .register(z.globalRegistry, {
+    id: 'NotificationPreferencesInput',
+    description: 'How alerts reach the caller',
+    examples: [{ email: 'DAILY_DIGEST', sms: 'URGENT_ONLY' }],
+  });
 export type NotificationPreferences = z.infer<typeof NotificationPreferencesSchema>;
 
 /** Someone who never chose: email at once; SMS for urgent alerts where they have a phone. */

@@ -14,6 +14,7 @@ import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { freePort } from './free-port.ts';
 import type { AccessLine, ExtraRoute, Gateway } from './gateway.ts';
 import { type LocalJwt, loadLocalJwt, localSubFor } from './jwt.ts';
+import type { LocalMail, LocalMailOptions } from './mail/index.ts';
 import { PROJECT_ROOT, WEB_DIST_DIR } from './paths.ts';
 import { seedDemoWorkers } from './seed-template.ts';
 import { LocalUserDirectory } from './user-directory.ts';
@@ -81,6 +82,12 @@ export interface LocalStackOptions {
   /** DynamoDB client options (e.g. `onRequest` to count requests, `maxAttempts`). */
   client?: Omit<DocumentClientOptions, 'endpoint'>;
   extraRoutes?: readonly ExtraRoute[];
+  /**
+   * Alerts by email and SMS: the SMTP catcher (on a free port; its .eml files in `<dataDir>/mail`), the SMS
+   * file `<dataDir>/sms.jsonl` and `/local/mail`. `smtpUrl` sends to a real SMTP server instead; `false`
+   * runs none of it. Default: the catcher, printing one line per message to the console.
+   */
+  mail?: false | Omit<LocalMailOptions, 'dataDir'>;
   /** Called as soon as the DynamoDB Local this stack started answers (npm start records its pid). */
   onDynamoDbLocal?: (dynamo: { pid: number; endpoint: string }) => void;
   /** Slow steps worth telling a person about (e.g. a first synthesis). */
@@ -97,6 +104,8 @@ export interface LocalStack {
   events: Record<ProgramRegion, EventPublisher>;
   users: LocalUserDirectory;
   jwt: LocalJwt;
+  /** The mail side (catcher, mailer, SMS file, ops channel), unless `mail: false`. */
+  mail: LocalMail | undefined;
   demo: Record<ProgramRegion, DemoAccounts>;
   /** A signed local ID token (the same as the sign-in page gets). */
   tokenFor(role: Role, region: ProgramRegion, sub?: string): Promise<string>;
@@ -108,7 +117,7 @@ export interface LocalStack {
 
 /** The heavy modules, loaded while DynamoDB Local boots. */
 async function loadModules() {
-  const [client, table, store, workers, deps, routes, ports, runner, gateway] = await Promise.all([
+  const [client, table, store, workers, deps, routes, ports, runner, gateway, mail] = await Promise.all([
     import('#data/client.ts'),
     import('#data/table.ts'),
     import('#data/store.ts'),
@@ -118,8 +127,9 @@ async function loadModules() {
     import('./notifications.ts'),
     import('./workflow-runner.ts'),
     import('./gateway.ts'),
+    import('./mail/index.ts'),
   ]);
-  return { client, table, store, workers, deps, routes, ports, runner, gateway };
+  return { client, table, store, workers, deps, routes, ports, runner, gateway, mail };
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -278,6 +288,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     modules.deps.useApiDeps((region) => deps.get(region));
     uninstallDeps = () => modules.deps.useApiDeps(undefined);
 
+    const mail =
+      options.mail === false ? undefined : await modules.mail.startLocalMail({ ...options.mail, dataDir });
+    if (mail) cleanups.push(() => mail.stop());
+    const extraRoutes = [...(options.extraRoutes ?? []), ...(mail?.routes ?? [])];
+
     const staticDir = options.staticDir ?? (existsSync(WEB_DIST_DIR) ? WEB_DIST_DIR : undefined);
     const subFor = (role: Role, region: ProgramRegion): string | undefined => {
       const accounts = demo[region];
@@ -291,7 +306,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       regions,
       jwt,
       ...(staticDir ? { staticDir } : {}),
-      ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
+      ...(extraRoutes.length > 0 ? { extraRoutes } : {}),
       ...(options.accessLog ? { log: options.accessLog } : {}),
       defaultSub: subFor,
     };
@@ -316,6 +331,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       events,
       users,
       jwt,
+      mail,
       demo,
       tokenFor: (role, region, sub) => {
         const who =

@@ -249,7 +249,8 @@ describe(`the ${STACK_ID} stack`, () => {
     const handlerFiles = new Set(ROUTES.map((route) => route.handler.file));
 
     expect(api).toHaveLength(handlerFiles.size);
-    expect(peerpath).toHaveLength(handlerFiles.size + 4);
+    // + the three workflow tasks, the reconciler, the delivery worker and its sweep.
+    expect(peerpath).toHaveLength(handlerFiles.size + 6);
     for (const fn of api) expect(fn.Handler).toBe('index.dispatch');
     for (const fn of peerpath) {
       expect(fn, String(fn.FunctionName)).toMatchObject({

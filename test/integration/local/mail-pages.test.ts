@@ -1,4 +1,5 @@
 import { readdir } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TIMERS } from '#domain/settings.ts';
 import { timersFromLocalEnv } from '../../../local/timers-env.ts';
@@ -84,6 +85,23 @@ describe('the local stack sends alert mail to its catcher and lists it at /local
     ]) {
       expect((await get(path)).status, path).toBe(404);
     }
+  });
+});
+
+describe('stopping the local stack', () => {
+  it('stops the catcher with it: its port is free, nothing left listening', async () => {
+    const port = api.mail?.catcher?.port;
+    expect(port).toBeGreaterThan(0);
+    await api.stop();
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = connect(port as number, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(false);
+      });
+      socket.once('error', () => resolve(true));
+    });
+    expect(refused).toBe(true);
   });
 });
 

@@ -77,6 +77,16 @@ export const NAG_REASONS = {
   cloudFrontWaf:
     'A CloudFront web ACL must live in us-east-1, outside this Canadian-region stack; the distribution serves ' +
     'static pages only, and the API has its own throttling.',
+  streamFailureDestination:
+    'Invoked by the table stream (an event source mapping), not asynchronously: a batch that fails every ' +
+    "retry is sent to the mapping's on-failure SQS queue (SSL-only, KMS-encrypted, alarmed), and the " +
+    'deliveries themselves stay in the table, where the sweep retries them.',
+  failureQueue:
+    "It is itself the dead-letter queue of the delivery stream's event source mapping (its on-failure " +
+    'destination, which cdk-nag does not recognise as a redrive); a dead-letter queue needs none of its own.',
+  smsToPhoneNumbers:
+    'SNS authorises Publish to a phone number (SMS) only on Resource "*": a number has no ARN. The delivery ' +
+    "worker publishes to phone numbers (alerts by SMS) and to this stack's ops topic, nothing else.",
   concurrencyDisabled:
     'Reserved concurrency is switched off for this region by PEERPATH_LAMBDA_CONCURRENCY_<REGION>=0 (an ' +
     'account whose Lambda concurrency quota cannot hold the reservations); raise the quota and unset it.',
@@ -137,16 +147,27 @@ export function acknowledgeNagFindings(stack: PeerPathStack): void {
     fn,
     permissions: API_PERMISSIONS[file] ?? DEFAULT_API_PERMISSIONS,
   }));
-  const all: PeerPathFunction[] = [...Object.values(tasks), stack.followUp, ...api.map((a) => a.fn)];
+  const { deliver, sweep } = stack.delivery;
+  const all: PeerPathFunction[] = [
+    ...Object.values(tasks),
+    stack.followUp,
+    deliver,
+    sweep,
+    ...api.map((a) => a.fn),
+  ];
   const reads = [
     ...Object.values(tasks),
     stack.followUp,
+    deliver,
+    sweep,
     ...api.filter((a) => a.permissions.table !== 'none').map((a) => a.fn),
   ];
   const usesDataKey = [
     tasks.waitForPerson,
     tasks.notify,
     stack.followUp,
+    deliver,
+    sweep,
     ...api.filter((a) => a.permissions.table === 'readWrite').map((a) => a.fn),
   ];
   const describesExecutions = [stack.followUp, ...api.filter((a) => a.permissions.workflow).map((a) => a.fn)];
@@ -154,7 +175,8 @@ export function acknowledgeNagFindings(stack: PeerPathStack): void {
   const executions = wildcardResource(stack, stack.executionsArn);
   for (const fn of all) {
     acknowledge(fn.function, 'AwsSolutions-L1', R.lambdaRuntime);
-    if (!fn.deadLetterQueue) acknowledge(fn.function, 'HIPAA.Security-LambdaDLQ', R.synchronousNoDlq);
+    if (fn === deliver) acknowledge(fn.function, 'HIPAA.Security-LambdaDLQ', R.streamFailureDestination);
+    else if (!fn.deadLetterQueue) acknowledge(fn.function, 'HIPAA.Security-LambdaDLQ', R.synchronousNoDlq);
     if (stack.config.lambdaReservedConcurrency === 0) {
       acknowledge(fn.function, 'HIPAA.Security-LambdaConcurrency', R.concurrencyDisabled);
     }
@@ -164,6 +186,9 @@ export function acknowledgeNagFindings(stack: PeerPathStack): void {
     acknowledge(fn.role, wildcardAction('kms:GenerateDataKey*'), R.kmsDataKeyActions);
     acknowledge(fn.role, wildcardAction('kms:ReEncrypt*'), R.kmsDataKeyActions);
   }
+  acknowledge(stack.delivery.streamFailures, 'AwsSolutions-SQS3', R.failureQueue);
+  for (const fn of [deliver, sweep])
+    acknowledge(fn.role, 'AwsSolutions-IAM5[Resource::*]', R.smsToPhoneNumbers);
   for (const fn of describesExecutions) acknowledge(fn.role, executions, R.executionArns);
   acknowledge(stack.tracingPolicy, 'AwsSolutions-IAM5[Resource::*]', R.xray);
 

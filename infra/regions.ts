@@ -8,7 +8,9 @@ import { type Timers, timersWith } from '#domain/settings.ts';
  * Everything here can be set from the environment so that `cdk synth` needs no edits per deployment:
  * - `PEERPATH_ACCOUNT_<REGION>` (else `CDK_DEFAULT_ACCOUNT`; may stay unset for an environment-agnostic synth)
  * - `PEERPATH_AWS_REGION_<REGION>` (a Canadian AWS region; default `ca-central-1`)
- * - `PEERPATH_ALERT_EMAILS_<REGION>` / `PEERPATH_ALERT_SMS_<REGION>` (comma-separated; default none)
+ * - `PEERPATH_MAIL_FROM_<REGION>` (the SES-verified sender of alert emails, e.g. `PeerPath <alerts@example.org>`;
+ *   unset: email deliveries are marked SUPPRESSED and the synth warns). People's own addresses and phone
+ *   numbers come from the user pool, never from here.
  * - `PEERPATH_TIMERS_<REGION>` (JSON of timer overrides in seconds, e.g. `{"triage":86400}`)
  * - `PEERPATH_OPS_EMAILS_<REGION>` (comma-separated; who gets the operational alarms; default none)
  * - `PEERPATH_COGNITO_DOMAIN_<REGION>` (the hosted sign-in domain prefix; default
@@ -18,12 +20,6 @@ import { type Timers, timersWith } from '#domain/settings.ts';
  * - `PEERPATH_API_RATE_<REGION>` / `PEERPATH_API_BURST_<REGION>` (API throttling; default 50 rps, burst 100)
  * where `<REGION>` is the program region in upper snake case (`NORTH_SHORE`).
  */
-
-export interface AlertSubscriptions {
-  emails: string[];
-  /** E.164 phone numbers. */
-  sms: string[];
-}
 
 export interface ApiThrottle {
   /** Steady-state requests per second for the region's API. */
@@ -37,7 +33,8 @@ export interface RegionConfig {
   /** The AWS account the stack deploys to; undefined = environment-agnostic. */
   account: string | undefined;
   awsRegion: string;
-  alertSubscriptions: AlertSubscriptions;
+  /** The verified SES sender of alert emails; undefined = email deliveries are SUPPRESSED. */
+  mailFrom: string | undefined;
   /** Email addresses that receive the operational alarms (API 5xx, Lambda errors, failed executions, DLQs). */
   opsEmails: string[];
   /** Every timer of the state machine and the follow-ups, in seconds. */
@@ -111,6 +108,22 @@ function wholeNumber(name: string, env: Env, fallback: number): number {
   return value;
 }
 
+/** `alerts@example.org` or `PeerPath <alerts@example.org>`: one address, no list. */
+function mailFromOf(region: ProgramRegion, env: Env): string | undefined {
+  const name = `PEERPATH_MAIL_FROM_${envSuffix(region)}`;
+  const from = env[name]?.trim();
+  if (!from) return undefined;
+  if (!/^(?:[^<>,@]*<[^\s<>,@]+@[^\s<>,@]+\.[^\s<>,@]+>|[^\s<>,@]+@[^\s<>,@]+\.[^\s<>,@]+)$/.test(from)) {
+    throw new Error(`${name} must be one email address (optionally with a name: Name <address>)`);
+  }
+  return from;
+}
+
+/** The address of a sender (`Name <a@b>` → `a@b`). */
+export function mailFromAddress(from: string): string {
+  return /<([^>]+)>/.exec(from)?.[1] ?? from;
+}
+
 /** Cognito domain prefixes: lower-case letters, digits and hyphens, and never the words AWS reserves. */
 function domainPrefixFrom(region: ProgramRegion, env: Env): string | undefined {
   const name = `PEERPATH_COGNITO_DOMAIN_${envSuffix(region)}`;
@@ -130,10 +143,7 @@ export function regionConfig(region: ProgramRegion, env: Env = process.env): Reg
     displayName: PROGRAM_REGION_NAMES[region],
     account: env[`PEERPATH_ACCOUNT_${suffix}`]?.trim() || env.CDK_DEFAULT_ACCOUNT || undefined,
     awsRegion: awsRegionFor(region, env),
-    alertSubscriptions: {
-      emails: list(env[`PEERPATH_ALERT_EMAILS_${suffix}`]),
-      sms: list(env[`PEERPATH_ALERT_SMS_${suffix}`]),
-    },
+    mailFrom: mailFromOf(region, env),
     opsEmails: list(env[`PEERPATH_OPS_EMAILS_${suffix}`]),
     timers: timersWith({ ...TIMER_OVERRIDES[region], ...timerOverridesFrom(region, env) }),
     cognitoDomainPrefix: domainPrefixFrom(region, env),

@@ -5,7 +5,7 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -17,6 +17,7 @@ import type { WorkflowFunctions } from '../workflows/definition.ts';
 import { PeerPathApi } from './constructs/api.ts';
 import { PeerPathAuth } from './constructs/auth.ts';
 import { LOG_RETENTION, PeerPathData } from './constructs/data.ts';
+import { PeerPathDelivery } from './constructs/delivery.ts';
 import { PeerPathOps } from './constructs/ops.ts';
 import { type PeerPathFunction, PROJECT_ROOT } from './constructs/peerpath-function.ts';
 import { type FunctionDefaults, logicalIdOf } from './constructs/stack-part.ts';
@@ -33,6 +34,7 @@ export {
   DEFAULT_API_PERMISSIONS,
 } from './constructs/api.ts';
 export { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from './constructs/data.ts';
+export { DELIVERY_HANDLER, NO_SENDER_WARNING } from './constructs/delivery.ts';
 export { WEB_DIST_DIR, type WebConfig } from './constructs/web.ts';
 export { FOLLOW_UP_HANDLER, stateMachineNameFor, WORKFLOW_HANDLERS } from './constructs/workflow.ts';
 export { PROJECT_ROOT };
@@ -46,7 +48,8 @@ export interface PeerPathStackProps extends StackProps {
 /**
  * One program region, composed of its parts (`infra/constructs/`): data (table, keys), operations (topics,
  * event bus, alarms), workflow (state machine, task functions, the scheduled reconciler), sign-in (user pool),
- * web (bucket, CloudFront, deployments) and API (HTTP API, handlers, routes). Several program regions may
+ * web (bucket, CloudFront, deployments), API (HTTP API, handlers, routes) and delivery (the alert delivery
+ * worker on the table stream, its sweep, the SES configuration set). Several program regions may
  * share an AWS account and region, so every name carries the program region. cdk-nag findings are
  * acknowledged in `infra/nag.ts`, never here.
  *
@@ -61,6 +64,7 @@ export class PeerPathStack extends Stack {
   readonly auth: PeerPathAuth;
   readonly web: PeerPathWeb;
   readonly api: PeerPathApi;
+  readonly delivery: PeerPathDelivery;
   readonly dataKey: kms.Key;
   readonly logsKey: kms.Key;
   readonly table: dynamodb.TableV2;
@@ -138,10 +142,34 @@ export class PeerPathStack extends Stack {
       redirectUri: web.redirectUri,
     };
     const pages = web.deployPages(this.webConfig, props.webDistDir ?? WEB_DIST_DIR, data);
+    const delivery = new PeerPathDelivery(this, 'Delivery', {
+      config,
+      data,
+      ops,
+      functionDefaults,
+      pagesUrl: web.webUrl,
+    });
+    // Raising an alert resolves its recipients from the user directory (the region's coordinators and admins,
+    // one person's address): the tasks that raise alerts and the delivery worker read the user pool's groups.
+    for (const fn of [workflow.tasks.notify, workflow.followUp, delivery.deliver, delivery.sweep]) {
+      fn.function.addEnvironment('USER_POOL_ID', auth.userPool.userPoolId);
+      fn.function.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['cognito-idp:ListUsersInGroup'],
+          resources: [auth.userPool.userPoolArn],
+        }),
+      );
+    }
     ops.addAlarms({
       httpApi: api.httpApi,
       stateMachine: workflow.stateMachine,
-      functions: [...Object.values(workflow.tasks), workflow.followUp, ...api.functions.values()],
+      functions: [
+        ...Object.values(workflow.tasks),
+        workflow.followUp,
+        delivery.deliver,
+        delivery.sweep,
+        ...api.functions.values(),
+      ],
       followUp: workflow.followUp,
     });
 
@@ -151,6 +179,7 @@ export class PeerPathStack extends Stack {
     this.auth = auth;
     this.web = web;
     this.api = api;
+    this.delivery = delivery;
     this.dataKey = data.dataKey;
     this.logsKey = data.logsKey;
     this.table = data.table;

@@ -1,7 +1,7 @@
 import type { ProgramRegion } from '#domain/roles.ts';
 import { Role } from '#domain/roles.ts';
 import type { DirectoryUser } from '#domain/users.ts';
-import { type DemoWorker, demoStaffId } from './demo-roster.ts';
+import { type DemoWorker, demoStaffId, demoStaffPhone } from './demo-roster.ts';
 import type { LocalUserDirectory } from './user-directory.ts';
 
 /** The demo logins of a region: its staff accounts and its workers' accounts, in the local directory. */
@@ -25,6 +25,7 @@ function demoStaff(region: ProgramRegion, now: string): DirectoryUser[] {
   return STAFF_ROLES.map((role) => ({
     sub: demoStaffId(region, role),
     email: `${role}@${region}.peerpath.example.org`,
+    ...(role === Role.CLINICIAN ? {} : { phone: demoStaffPhone(region, role) }),
     givenName: names[role][0],
     familyName: names[role][1],
     role,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ProgramRegion } from '#domain/roles.ts';
+import { PROGRAM_REGIONS, type ProgramRegion } from '#domain/roles.ts';
 import {
   type AvailabilitySlot,
   DAY_PARTS,
@@ -175,6 +175,15 @@ export function demoWorkerId(region: ProgramRegion, index: number): string {
 export function demoStaffId(region: ProgramRegion, role: 'clinician' | 'coordinator' | 'admin'): string {
   const hex = createHash('sha256').update(`peerpath-demo-${role}:${region}`).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-b${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * The demo coordinator's and admin's phone for SMS alerts (E.164, the fictional 604-555-01xx range: 0150 and
+ * up, clear of the workers' 0100-0119). Clinicians and workers get no SMS, so they have none.
+ */
+export function demoStaffPhone(region: ProgramRegion, role: 'coordinator' | 'admin'): string {
+  const index = PROGRAM_REGIONS.indexOf(region) * 2 + (role === 'admin' ? 1 : 0);
+  return `+160455501${String(50 + index).padStart(2, '0')}`;
 }
 
 export interface DemoWorker {

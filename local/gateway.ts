@@ -65,6 +65,8 @@ export interface ExtraRoute {
   method: string;
   /** Exact path at the root (`/local/reset`). */
   path: string;
+  /** Also answer every path below `path` (`/local/mail/<file>`). */
+  prefix?: boolean;
   handle(request: ExtraRouteRequest): Promise<ExtraRouteResult> | ExtraRouteResult;
 }
 
@@ -274,7 +276,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if (method !== 'POST') return errorReply(new MethodNotAllowedError(['POST']), requestId);
       return localToken(req, body, requestId);
     }
-    const extra = options.extraRoutes?.find((r) => r.path === path && r.method.toUpperCase() === method);
+    const extra = options.extraRoutes?.find(
+      (r) =>
+        r.method.toUpperCase() === method && (r.prefix ? path.startsWith(`${r.path}/`) : r.path === path),
+    );
     if (extra) {
       const result = await extra.handle({
         method,

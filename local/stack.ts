@@ -14,6 +14,7 @@ import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { freePort } from './free-port.ts';
 import type { AccessLine, ExtraRoute, Gateway } from './gateway.ts';
 import { type LocalJwt, loadLocalJwt, localSubFor } from './jwt.ts';
+import type { LocalMail, LocalMailOptions } from './mail/index.ts';
 import { PROJECT_ROOT, WEB_DIST_DIR } from './paths.ts';
 import { LocalSecretKeys } from './secret-keys.ts';
 import { seedDemoWorkers } from './seed-template.ts';
@@ -82,15 +83,24 @@ export interface LocalStackOptions {
   /** DynamoDB client options (e.g. `onRequest` to count requests, `maxAttempts`). */
   client?: Omit<DocumentClientOptions, 'endpoint'>;
   extraRoutes?: readonly ExtraRoute[];
+  /**
+   * Alerts by email and SMS: the SMTP catcher (on a free port; its .eml files in `<dataDir>/mail`), the SMS
+   * file `<dataDir>/sms.jsonl` and `/local/mail`. `smtpUrl` sends to a real SMTP server instead; `false`
+   * runs none of it. Default: the catcher, printing one line per message to the console.
+   */
+  mail?: false | Omit<LocalMailOptions, 'dataDir'>;
   /** Called as soon as the DynamoDB Local this stack started answers (npm start records its pid). */
   onDynamoDbLocal?: (dynamo: { pid: number; endpoint: string }) => void;
   /** Slow steps worth telling a person about (e.g. a first synthesis). */
   progress?: (message: string) => void;
   /**
    * Run the delivery worker in-process (every region's sweep every `everyMs`, default 250 ms) with these
-   * senders; a channel without one is SUPPRESSED. Absent: no delivery loop (deliveries stay PENDING).
+   * senders; a channel without one is SUPPRESSED. Absent: the local mail side's senders when `mail` runs;
+   * `false` (or no mail side): no delivery loop (deliveries stay PENDING).
    */
-  delivery?: { mailer?: Mailer; sms?: SmsSender; ops?: OpsChannel; everyMs?: number; pagesUrl?: string };
+  delivery?:
+    | false
+    | { mailer?: Mailer; sms?: SmsSender; ops?: OpsChannel; everyMs?: number; pagesUrl?: string };
 }
 
 export interface LocalStack {
@@ -103,6 +113,8 @@ export interface LocalStack {
   events: Record<ProgramRegion, EventPublisher>;
   users: LocalUserDirectory;
   jwt: LocalJwt;
+  /** The mail side (catcher, mailer, SMS file, ops channel), unless `mail: false`. */
+  mail: LocalMail | undefined;
   demo: Record<ProgramRegion, DemoAccounts>;
   /** A signed local ID token (the same as the sign-in page gets). */
   tokenFor(role: Role, region: ProgramRegion, sub?: string): Promise<string>;
@@ -114,7 +126,7 @@ export interface LocalStack {
 
 /** The heavy modules, loaded while DynamoDB Local boots. */
 async function loadModules() {
-  const [client, table, store, workers, pointers, deps, routes, ports, runner, gateway, delivery] =
+  const [client, table, store, workers, pointers, deps, routes, ports, runner, gateway, delivery, mail] =
     await Promise.all([
       import('#data/client.ts'),
       import('#data/table.ts'),
@@ -127,8 +139,9 @@ async function loadModules() {
       import('./workflow-runner.ts'),
       import('./gateway.ts'),
       import('./delivery-loop.ts'),
+      import('./mail/index.ts'),
     ]);
-  return { client, table, store, workers, pointers, deps, routes, ports, runner, gateway, delivery };
+  return { client, table, store, workers, pointers, deps, routes, ports, runner, gateway, delivery, mail };
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -293,6 +306,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     modules.deps.useApiDeps((region) => deps.get(region));
     uninstallDeps = () => modules.deps.useApiDeps(undefined);
 
+    const mail =
+      options.mail === false ? undefined : await modules.mail.startLocalMail({ ...options.mail, dataDir });
+    if (mail) cleanups.push(() => mail.stop());
+    const extraRoutes = [...(options.extraRoutes ?? []), ...(mail?.routes ?? [])];
+
     const staticDir = options.staticDir ?? (existsSync(WEB_DIST_DIR) ? WEB_DIST_DIR : undefined);
     const subFor = (role: Role, region: ProgramRegion): string | undefined => {
       const accounts = demo[region];
@@ -306,7 +324,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       regions,
       jwt,
       ...(staticDir ? { staticDir } : {}),
-      ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
+      ...(extraRoutes.length > 0 ? { extraRoutes } : {}),
       ...(options.accessLog ? { log: options.accessLog } : {}),
       defaultSub: subFor,
     };
@@ -321,8 +339,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
     cleanups.push(() => gateway.close());
 
-    if (options.delivery) {
-      const delivery = options.delivery;
+    // By default the delivery worker sends through the local mail side (the catcher, the SMS file).
+    const delivery =
+      options.delivery === false
+        ? undefined
+        : (options.delivery ?? (mail ? { mailer: mail.mailer, sms: mail.sms, ops: mail.ops } : undefined));
+    if (delivery) {
       const ops: OpsChannel = delivery.ops ?? {
         escalate: async (message) => log({ msg: 'escalated to ops', ...message }),
       };
@@ -352,6 +374,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       events,
       users,
       jwt,
+      mail,
       demo,
       tokenFor: (role, region, sub) => {
         const who =

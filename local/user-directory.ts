@@ -51,25 +51,35 @@ export class LocalUserDirectory implements UserDirectory {
 
   /**
    * Adds the given accounts (fixed subs: the demo roster and staff) unless an account with that sub or
-   * email exists. Returns how many were added. Never changes an existing account.
+   * email exists. Returns how many were added or given a phone. An existing account is never changed, but
+   * for one thing: an account of the same sub that has no phone gets the given one (a directory written
+   * before people had phones gets the demo coordinators' numbers for SMS alerts).
    */
   async ensureUsers(region: ProgramRegion, accounts: readonly DirectoryUser[]): Promise<number> {
     return this.serialised(async () => {
       const users = await this.load(region);
-      const subs = new Set(users.map((user) => user.sub));
+      const bySub = new Map(users.map((user) => [user.sub, user]));
       const emails = new Set(users.map((user) => user.email.toLowerCase()));
-      let added = 0;
+      let changed = 0;
       for (const account of accounts) {
         const user = DirectoryUserSchema.parse(account);
         if (user.region !== region) throw new Error('An account for another region');
-        if (subs.has(user.sub) || emails.has(user.email.toLowerCase())) continue;
+        const existing = bySub.get(user.sub);
+        if (existing) {
+          if (user.phone && !existing.phone) {
+            existing.phone = user.phone;
+            changed++;
+          }
+          continue;
+        }
+        if (emails.has(user.email.toLowerCase())) continue;
         users.push(user);
-        subs.add(user.sub);
+        bySub.set(user.sub, user);
         emails.add(user.email.toLowerCase());
-        added++;
+        changed++;
       }
-      if (added > 0) await this.save(region, users);
-      return added;
+      if (changed > 0) await this.save(region, users);
+      return changed;
     });
   }
 

@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { Timers } from '#domain/settings.ts';
 import { JavaMissingError, startDynamoDbLocal } from '../local/dynamodb-local.ts';
 import { freePort } from '../local/free-port.ts';
 import { PROJECT_ROOT, WEB_DIST_DIR } from '../local/paths.ts';
@@ -28,6 +29,7 @@ import {
   shown,
 } from '../local/start-output.ts';
 import { buildPagesIfStale } from '../local/start-pages.ts';
+import { timersFromLocalEnv } from '../local/timers-env.ts';
 
 /**
  * `npm start`: PeerPath on this machine, with no AWS account. DynamoDB Local keeps the data under `.data/`
@@ -48,6 +50,8 @@ const USAGE = `Usage: npm start [-- --data-dir <dir>] [-- --no-demo]
   --no-demo          do not load the invented demo roster and staff accounts
   PORT=<n>           the gateway's port (default 3000; 0 = any free port; a busy port falls back to a free one)
   PEERPATH_CACHE_DIR where synthesized state machines are cached (default node_modules/.cache/peerpath)
+  PEERPATH_TIMERS    timer lengths in seconds, JSON (e.g. '{"triage":60,"urgentEscalation":30}')
+  PEERPATH_SMTP_URL  send alert emails to this SMTP server instead of the local catcher
 `;
 
 // --- main ----------------------------------------------------------------------------------------------------
@@ -56,6 +60,7 @@ interface StartArgs {
   dataDir: string;
   demo: boolean;
   port: number;
+  timers: Timers | undefined;
 }
 
 function parseStartArgs(argv: readonly string[]): StartArgs | number {
@@ -87,13 +92,20 @@ function parseStartArgs(argv: readonly string[]): StartArgs | number {
   const dataDir = resolve(
     values['data-dir'] ?? (process.env.PEERPATH_DATA_DIR || join(PROJECT_ROOT, '.data')),
   );
-  return { dataDir, demo: !values['no-demo'], port };
+  let timers: Timers | undefined;
+  try {
+    timers = timersFromLocalEnv(process.env.PEERPATH_TIMERS);
+  } catch (error) {
+    sayErr((error as Error).message);
+    return 2;
+  }
+  return { dataDir, demo: !values['no-demo'], port, timers };
 }
 
 export async function main(argv: readonly string[]): Promise<number | undefined> {
   const args = parseStartArgs(argv);
   if (typeof args === 'number') return args;
-  const { dataDir, demo, port } = args;
+  const { dataDir, demo, port, timers } = args;
   const dbPath = join(dataDir, 'dynamodb');
 
   let lock: RunLock;
@@ -177,6 +189,15 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
     port,
     anyPortIfTaken: true,
     demo,
+    ...(timers ? { timers } : {}),
+    mail: {
+      smtpUrl: process.env.PEERPATH_SMTP_URL?.trim() || undefined,
+      // One line per message: the recipient and the alert kind, nothing of the message.
+      print: (line) => {
+        log.write(line);
+        say(`${clock()}  ${line}`);
+      },
+    },
     staticDir: WEB_DIST_DIR,
     ...(process.env.PEERPATH_CACHE_DIR ? { workflowCacheDir: resolve(process.env.PEERPATH_CACHE_DIR) } : {}),
     log: log.write,
@@ -222,6 +243,13 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
       pages: pagesState,
     }),
   );
+  if (stack.mail) {
+    const where = stack.mail.catcher
+      ? `caught by ${stack.mail.catcher.url}, kept in ${shown(stack.mail.mailDir)}`
+      : 'sent to PEERPATH_SMTP_URL';
+    say(`  Alert mail:  ${stack.url}/local/mail  (${where}; SMS in ${shown(stack.mail.smsFile)})`);
+  }
+  if (timers) say(`  Timers:      from PEERPATH_TIMERS (seconds) ${JSON.stringify(timers)}`);
   log.write({ msg: 'peerpath ready', url: stack.url, seconds: Number(seconds.toFixed(2)) });
 
   // The handlers load on first use; load them now, one by one, so the first request is answered at once.

@@ -32,7 +32,8 @@ type AlarmOptions = Omit<cloudwatch.AlarmProps, 'alarmName' | 'evaluationPeriods
 
 /**
  * Operations: the alert and ops topics (SSL-only, KMS-encrypted), the region's event bus, the shared X-Ray
- * policy of every function, and the alarms, which report to the ops topic.
+ * policy of every function, and the alarms, which report to the ops topic (as do SES bounces and complaints,
+ * and escalated URGENT concerns).
  */
 export class PeerPathOps extends StackPart {
   readonly alertTopic: sns.Topic;
@@ -52,16 +53,8 @@ export class PeerPathOps extends StackPart {
       masterKey: dataKey,
       enforceSSL: true,
     });
-    // Coordinators' email and SMS get the coordinators' alerts (personal ones are read in the app).
-    const coordinatorsOnly = {
-      filterPolicy: { audienceType: sns.SubscriptionFilter.stringFilter({ allowlist: ['coordinators'] }) },
-    };
-    for (const email of config.alertSubscriptions.emails) {
-      this.alertTopic.addSubscription(new subscriptions.EmailSubscription(email, coordinatorsOnly));
-    }
-    for (const phone of config.alertSubscriptions.sms) {
-      this.alertTopic.addSubscription(new subscriptions.SmsSubscription(phone, coordinatorsOnly));
-    }
+    // Nobody subscribes to it: people hear of alerts from the delivery worker (email and SMS to the people the
+    // directory names); the topic remains for other systems of the program.
     this.opsTopic = new sns.Topic(this, 'OpsTopic', {
       topicName: nameFor(region, 'ops'),
       displayName: `PeerPath ${config.displayName} operations`,
@@ -85,7 +78,7 @@ export class PeerPathOps extends StackPart {
   }
 
   /** One alarm, raised and cleared on the ops topic. */
-  private alarm(id: string, props: AlarmOptions, alarmName: string): cloudwatch.Alarm {
+  alarm(id: string, props: AlarmOptions, alarmName: string): cloudwatch.Alarm {
     const created = new cloudwatch.Alarm(this, id, {
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

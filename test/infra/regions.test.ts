@@ -25,7 +25,7 @@ describe('the region configuration (infra/regions.ts)', () => {
       expect(config).toMatchObject({
         awsRegion: DEFAULT_AWS_REGION,
         account: undefined,
-        alertSubscriptions: { emails: [], sms: [] },
+        mailFrom: undefined,
         opsEmails: [],
         timers: DEFAULT_TIMERS,
         cognitoDomainPrefix: undefined,
@@ -35,12 +35,11 @@ describe('the region configuration (infra/regions.ts)', () => {
     }
   });
 
-  it('reads account, AWS region, subscriptions, timers and limits from the environment per region', () => {
+  it('reads account, AWS region, the mail sender, timers and limits from the environment per region', () => {
     const config = regionConfig('north-shore', {
       PEERPATH_ACCOUNT_NORTH_SHORE: '111122223333',
       PEERPATH_AWS_REGION_NORTH_SHORE: 'ca-west-1',
-      PEERPATH_ALERT_EMAILS_NORTH_SHORE: 'a@example.org, b@example.org',
-      PEERPATH_ALERT_SMS_NORTH_SHORE: '+16045550100',
+      PEERPATH_MAIL_FROM_NORTH_SHORE: 'PeerPath North Shore <alerts@peerpath.example.org>',
       PEERPATH_OPS_EMAILS_NORTH_SHORE: 'ops@example.org',
       PEERPATH_TIMERS_NORTH_SHORE: '{"triage":3600}',
       PEERPATH_COGNITO_DOMAIN_NORTH_SHORE: 'peerpath-ns-signin',
@@ -53,7 +52,7 @@ describe('the region configuration (infra/regions.ts)', () => {
     expect(config).toMatchObject({
       account: '111122223333',
       awsRegion: 'ca-west-1',
-      alertSubscriptions: { emails: ['a@example.org', 'b@example.org'], sms: ['+16045550100'] },
+      mailFrom: 'PeerPath North Shore <alerts@peerpath.example.org>',
       opsEmails: ['ops@example.org'],
       timers: { ...DEFAULT_TIMERS, triage: 3600 },
       cognitoDomainPrefix: 'peerpath-ns-signin',
@@ -79,5 +78,24 @@ describe('the region configuration (infra/regions.ts)', () => {
     expect(() => regionConfig('vancouver', { PEERPATH_LAMBDA_CONCURRENCY_VANCOUVER: '-1' })).toThrow(
       /whole number/,
     );
+  });
+
+  it('takes one mail sender per region and refuses a list or a non-address', () => {
+    expect(regionConfig('vancouver', { PEERPATH_MAIL_FROM_VANCOUVER: ' alerts@example.org ' }).mailFrom).toBe(
+      'alerts@example.org',
+    );
+    for (const bad of ['a@example.org, b@example.org', 'alerts', 'PeerPath <alerts>'])
+      expect(() => regionConfig('vancouver', { PEERPATH_MAIL_FROM_VANCOUVER: bad }), bad).toThrow(
+        /PEERPATH_MAIL_FROM_VANCOUVER must be one email address/,
+      );
+  });
+
+  it('no longer reads deploy-time alert address lists for people', () => {
+    const config = regionConfig('vancouver', {
+      PEERPATH_ALERT_EMAILS_VANCOUVER: 'a@example.org',
+      PEERPATH_ALERT_SMS_VANCOUVER: '+16045550100',
+    });
+    expect(JSON.stringify(config)).not.toContain('a@example.org');
+    expect(JSON.stringify(config)).not.toContain('+16045550100');
   });
 });

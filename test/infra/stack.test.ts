@@ -249,7 +249,8 @@ describe(`the ${STACK_ID} stack`, () => {
     const handlerFiles = new Set(ROUTES.map((route) => route.handler.file));
 
     expect(api).toHaveLength(handlerFiles.size);
-    expect(peerpath).toHaveLength(handlerFiles.size + 4);
+    // + the three workflow tasks, the reconciler, the delivery worker and its sweep.
+    expect(peerpath).toHaveLength(handlerFiles.size + 6);
     for (const fn of api) expect(fn.Handler).toBe('index.dispatch');
     for (const fn of peerpath) {
       expect(fn, String(fn.FunctionName)).toMatchObject({
@@ -355,23 +356,38 @@ describe(`the ${STACK_ID} stack`, () => {
       expect(topic.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [logicalId(stack.dataKey), 'Arn'] });
     }
     const configured = regionConfig(REGION);
-    template.resourceCountIs(
-      'AWS::SNS::Subscription',
-      configured.alertSubscriptions.emails.length +
-        configured.alertSubscriptions.sms.length +
-        configured.opsEmails.length,
-    );
+    // People hear of alerts from the delivery worker: only operators subscribe, to the ops topic.
+    template.resourceCountIs('AWS::SNS::Subscription', configured.opsEmails.length);
   });
 
   it('alarms to the ops topic on API 5xx, every function error, failed executions and dead letters', () => {
     const alarms = resourcesOf('AWS::CloudWatch::Alarm').map(([, a]) => props(a));
-    const functions = [...Object.values(stack.workflowTasks), stack.followUp, ...stack.apiFunctions.values()];
+    const functions = [
+      ...Object.values(stack.workflowTasks),
+      stack.followUp,
+      stack.delivery.deliver,
+      stack.delivery.sweep,
+      ...stack.apiFunctions.values(),
+    ];
     const metricsOf = (name: string) => alarms.filter((a) => a.MetricName === name);
 
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: logicalId(stack.opsTopic) }]);
     expect(metricsOf('5xx')).toHaveLength(1);
     expect(metricsOf('ExecutionsFailed')).toHaveLength(1);
-    expect(metricsOf('ApproximateNumberOfMessagesVisible')).toHaveLength(1);
+    // The reconciler's and the sweep's dead-letter queues, and the delivery stream's failure queue.
+    expect(
+      metricsOf('ApproximateNumberOfMessagesVisible')
+        .map((a) => (a.Dimensions as { Value: { 'Fn::GetAtt': string[] } }[])[0]?.Value['Fn::GetAtt'][0])
+        .sort(),
+    ).toEqual(
+      [
+        stack.followUp.deadLetterQueue as never,
+        stack.delivery.sweep.deadLetterQueue as never,
+        stack.delivery.streamFailures,
+      ]
+        .map((queue) => logicalId(queue))
+        .sort(),
+    );
     expect(
       metricsOf('Errors')
         .map((a) => (a.Dimensions as { Value: { Ref: string } }[])[0]?.Value.Ref)

@@ -76,6 +76,8 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     accessLog: (line) => write(JSON.stringify(line)),
     events: () => new MemoryEventPublisher(),
     client: { onRequest: (request) => requests.push(request) },
+    // No mail catcher or delivery loop unless a test asks for them (its own mailer, or `mail`).
+    mail: false,
     ...options,
   });
 

@@ -12,6 +12,9 @@ import type { ClosedCause, WaitOutcome } from '#domain/workflow-contract.ts';
  * | WorkflowGateway | step-functions.ts | workflow-runner.ts |
  * | Notifier, EventPublisher | notifications.ts | notifications.ts |
  * | UserDirectory | cognito-directory.ts | user-directory.ts |
+ * | Mailer | ses-mailer.ts | mail/smtp-mailer.ts |
+ * | SmsSender | sns-sms.ts | mail/sms-file.ts |
+ * | OpsChannel | ops-channel.ts | a console line |
  */
 
 // --- the referral state machine ----------------------------------------------------------------------------
@@ -68,6 +71,37 @@ export interface Notifier {
 /** Publishes alerts as events for other systems (EventBridge in the cloud; a log or a list locally). */
 export interface EventPublisher {
   publish(message: AlertMessage): Promise<void>;
+}
+
+// --- messages to people (the delivery worker's ports) --------------------------------------------------
+
+/** One email; `deliveryId` is the delivery id (also the RFC 5322 Message-ID: `<deliveryId@peerpath>`). */
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  deliveryId: string;
+}
+
+/** Sends one email. Throws on refusal or when the server is down (the delivery stays PENDING and is retried). */
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<void>;
+}
+
+export interface OutgoingSms {
+  to: string;
+  body: string;
+  deliveryId: string;
+}
+
+export interface SmsSender {
+  send(sms: OutgoingSms): Promise<void>;
+}
+
+/** The ops channel for escalations (the region's ops SNS topic in the cloud; a console line locally). */
+export interface OpsChannel {
+  escalate(message: { alertId: string; kind: string; region: string; referralId?: string }): Promise<void>;
 }
 
 // --- people's logins ---------------------------------------------------------------------------------------

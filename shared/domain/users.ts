@@ -27,6 +27,8 @@ export const DirectoryUserSchema = z
     familyName: z.string(),
     role: RoleSchema,
     region: ProgramRegionSchema,
+    /** E.164, for SMS alerts; absent when the person gave none. */
+    phone: z.optional(z.string()),
     enabled: z.boolean(),
     createdAt: z.string(),
   })

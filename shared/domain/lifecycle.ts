@@ -159,6 +159,8 @@ export const ALERT_KINDS = [
   'REFERRAL_CLOSED',
   'REFERRAL_DECLINED',
   'POSSIBLE_DUPLICATE',
+  /** A worker marked the client's goals achieved: the coordinators confirm the closure. */
+  'GOALS_ACHIEVED',
 ] as const;
 export const AlertKindSchema = z.enum(ALERT_KINDS);
 export type AlertKind = z.infer<typeof AlertKindSchema>;

@@ -18,6 +18,8 @@ export const TimersSchema = z.object({
   debrief: z.number().check(z.int(), z.positive()),
   /** Warn this long before a referral's consent expires. */
   consentWarning: z.number().check(z.int(), z.positive()),
+  /** An URGENT concern not acknowledged by a coordinator within this is escalated. */
+  urgentEscalation: z.number().check(z.int(), z.positive()),
 });
 export type Timers = z.infer<typeof TimersSchema> & Record<TimerName, number>;
 
@@ -30,6 +32,7 @@ export const DEFAULT_TIMERS: Timers = {
   holdReview: 30 * DAY,
   debrief: 72 * HOUR,
   consentWarning: 14 * DAY,
+  urgentEscalation: HOUR,
 };
 
 export function timersWith(overrides: Partial<Timers> = {}): Timers {

@@ -219,6 +219,7 @@ export const ALERT_LABELS: Record<AlertKind, string> = {
   REFERRAL_CLOSED: 'A referral was closed',
   REFERRAL_DECLINED: 'A referral was declined',
   POSSIBLE_DUPLICATE: 'Possible duplicate referral',
+  GOALS_ACHIEVED: 'Goals achieved: confirm the closure',
 };
 
 export const CRITERION_LABELS: Record<Criterion, string> = {

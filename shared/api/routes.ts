@@ -1,4 +1,5 @@
 import { defineRoutes, type RouteSpec } from '#api/route.ts';
+import { NotificationPreferencesSchema } from '#domain/notifications.ts';
 import { ReferralInputSchema, ReferralPatchSchema } from '#domain/referral.ts';
 import { Role, type Role as RoleType } from '#domain/roles.ts';
 import { CreateUserBodySchema, DirectoryUserSchema } from '#domain/users.ts';
@@ -17,6 +18,8 @@ import {
 } from '#domain/work.ts';
 import { WorkerInputSchema, WorkerPatchSchema } from '#domain/worker.ts';
 import {
+  AlertAckManyInputSchema,
+  AlertAckManyResultSchema,
   AlertListQuerySchema,
   AlertViewSchema,
   AuditEventViewSchema,
@@ -31,6 +34,7 @@ import {
   IdParamsSchema,
   ListQuerySchema,
   listOf,
+  NotificationPreferencesViewSchema,
   OpenApiDocumentSchema,
   ReferralListQuerySchema,
   ReferralViewSchema,
@@ -68,6 +72,7 @@ const WORKERS = 'functions/api/workers.ts';
 const USERS = 'functions/api/users.ts';
 const SUPERVISION = 'functions/api/supervision.ts';
 const ALERTS = 'functions/api/alerts.ts';
+const NOTIFICATIONS = 'functions/api/notifications.ts';
 const REPORTS = 'functions/api/reports.ts';
 const HEALTH = 'functions/api/health.ts';
 const OPENAPI = 'functions/api/openapi.ts';
@@ -441,6 +446,35 @@ export const routes = defineRoutes({
     request: byId,
     responses: { 200: AlertViewSchema },
     handler: { file: ALERTS, export: 'acknowledge' },
+  },
+  acknowledgeAlerts: {
+    method: 'POST',
+    path: '/alerts/ack',
+    roles: ALL,
+    tag: 'Alerts',
+    summary: "Acknowledge several of the caller's alerts: by ids, or every unacknowledged one of a kind",
+    request: { body: AlertAckManyInputSchema },
+    responses: { 200: AlertAckManyResultSchema },
+    handler: { file: ALERTS, export: 'ackMany' },
+  },
+  getNotificationPreferences: {
+    method: 'GET',
+    path: '/me/notifications',
+    roles: ALL,
+    tag: 'Alerts',
+    summary: 'How the caller is told of alerts outside PeerPath (email, SMS)',
+    responses: { 200: NotificationPreferencesViewSchema },
+    handler: { file: NOTIFICATIONS, export: 'preferences' },
+  },
+  setNotificationPreferences: {
+    method: 'PUT',
+    path: '/me/notifications',
+    roles: ALL,
+    tag: 'Alerts',
+    summary: 'Choose email (immediate, daily digest, off) and SMS (urgent only, off)',
+    request: { body: NotificationPreferencesSchema },
+    responses: { 200: NotificationPreferencesViewSchema },
+    handler: { file: NOTIFICATIONS, export: 'setPreferences' },
   },
   reportSummary: {
     method: 'GET',

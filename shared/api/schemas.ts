@@ -1,7 +1,13 @@
 import * as z from 'zod/mini';
 import { _coercedNumber } from 'zod/v4/core';
-import { ALERT_KINDS, EventSchema, StageSchema } from '#domain/lifecycle.ts';
+import { ALERT_KINDS, AlertKindSchema, EventSchema, StageSchema } from '#domain/lifecycle.ts';
 import { CRITERIA, EXCLUSION_REASONS } from '#domain/matching.ts';
+import {
+  CHANNELS,
+  DELIVERY_STATES,
+  EmailPreferenceSchema,
+  SmsPreferenceSchema,
+} from '#domain/notifications.ts';
 import {
   ClientSchema,
   ConsentSchema,
@@ -72,6 +78,7 @@ export const WorkerListQuerySchema = z.extend(ListQuerySchema, { active: z.optio
 export const UserListQuerySchema = z.object({ role: z.optional(RoleSchema) });
 export const AlertListQuerySchema = z.extend(ListQuerySchema, {
   acknowledged: z.optional(QueryBooleanSchema),
+  kind: z.optional(AlertKindSchema),
 });
 export const DebriefListQuerySchema = z.extend(ListQuerySchema, { done: z.optional(QueryBooleanSchema) });
 
@@ -331,8 +338,42 @@ export const AlertViewSchema = z
     createdAt: z.string(),
     acknowledgedAt: z.optional(z.string()),
     acknowledgedBy: z.optional(z.string()),
+    /** Each delivery's state: all of them for coordinators and admins, a person's own otherwise. */
+    deliveries: z.optional(
+      z.array(
+        z.object({
+          recipient: z.string(),
+          channel: z.enum(CHANNELS),
+          state: z.enum(DELIVERY_STATES),
+        }),
+      ),
+    ),
+    /** An URGENT concern sent again to every coordinator (and ops) because nobody acknowledged it in time. */
+    escalatedAt: z.optional(z.string()),
   })
   .register(z.globalRegistry, { id: 'Alert' });
+
+/** `POST /alerts/ack`: the caller's alerts by id, or every unacknowledged one of a kind (at least one). */
+export const AlertAckManyInputSchema = z
+  .strictObject({
+    ids: z.optional(z.array(IdSchema).check(z.minLength(1), z.maxLength(100))),
+    kind: z.optional(AlertKindSchema),
+  })
+  .check(
+    z.refine((body) => body.ids !== undefined || body.kind !== undefined, {
+      message: 'Give ids or kind',
+    }),
+  )
+  .register(z.globalRegistry, { id: 'AlertAckManyInput' });
+
+export const AlertAckManyResultSchema = z
+  .object({ acknowledged: z.number().check(z.int(), z.gte(0)) })
+  .register(z.globalRegistry, { id: 'AlertAckManyResult' });
+
+/** The caller's notification preferences; `hasPhone` says whether SMS can be chosen at all. */
+export const NotificationPreferencesViewSchema = z
+  .object({ email: EmailPreferenceSchema, sms: SmsPreferenceSchema, hasPhone: z.boolean() })
+  .register(z.globalRegistry, { id: 'NotificationPreferences' });
 
 const count = z.number().check(z.int(), z.gte(0));
 const durationStats = z.object({

@@ -129,8 +129,11 @@ export const list = apiHandler(routes.listAlerts, async ({ caller, query }) => {
     unacknowledgedOnly: query.acknowledged === false,
   });
   // Acknowledged ones have no index of their own: keep those of the page (it may come out shorter).
-  const items =
-    query.acknowledged === true ? page.items.filter((a) => a.acknowledgedAt !== undefined) : page.items;
+  const items = page.items.filter(
+    (a) =>
+      (query.acknowledged !== true || a.acknowledgedAt !== undefined) &&
+      (query.kind === undefined || a.kind === query.kind),
+  );
   return json(200, {
     items: items.map(alertView),
     ...(page.nextToken ? { nextToken: page.nextToken } : {}),
@@ -149,4 +152,26 @@ export const acknowledge = apiHandler(routes.acknowledgeAlert, async ({ caller, 
   throw new NotFoundError('Alert', params.id);
 });
 
-export const dispatch = routeDispatcher(ROUTES, 'functions/api/alerts.ts', { list, acknowledge });
+/**
+ * FACE's stand-in for `POST /alerts/ack` (issue 14) until CORE's lands: the caller's alerts by id, or every
+ * unacknowledged one of a kind, in the caller's inboxes; ids not theirs are not counted.
+ */
+export const ackMany = apiHandler(routes.acknowledgeAlerts, async ({ caller, body }) => {
+  const { store } = depsFor(caller);
+  let acknowledged = 0;
+  for (const inbox of inboxesOf(caller)) {
+    const { items } = await listAlerts(store, inbox.audience, { limit: 100, unacknowledgedOnly: true });
+    const chosen = items.filter(
+      (alert) =>
+        (body.ids === undefined || body.ids.includes(alert.id)) &&
+        (body.kind === undefined || alert.kind === body.kind),
+    );
+    for (const alert of chosen) {
+      await ackAlert(store, inbox.audience, alert.id, caller.sub);
+      acknowledged += 1;
+    }
+  }
+  return json(200, { acknowledged });
+});
+
+export const dispatch = routeDispatcher(ROUTES, 'functions/api/alerts.ts', { list, acknowledge, ackMany });

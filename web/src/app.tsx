@@ -6,7 +6,7 @@ import { cloudSignOut } from './cognito.ts';
 import { type AppConfig, apiBaseUrl } from './config.ts';
 import { ROLE_LABELS, regionName } from './labels.ts';
 import { isInformation } from './notification-labels.ts';
-import { AlertsPage } from './pages/alerts.tsx';
+import { ALERTS_CHANGED, AlertsPage } from './pages/alerts.tsx';
 import { DebriefsPage } from './pages/debriefs.tsx';
 import { MyReferralsPage, QueuePage } from './pages/lists.tsx';
 import { NOTIFICATION_SETTINGS_PATH, NotificationSettingsPage } from './pages/notification-settings.tsx';
@@ -108,6 +108,12 @@ function NotFound() {
 function UnreadAlerts({ path }: { path: string }) {
   const { api } = useApp();
   const [count, setCount] = useState<number | undefined>(undefined);
+  const [changes, setChanges] = useState(0);
+  useEffect(() => {
+    const changed = () => setChanges((n) => n + 1);
+    window.addEventListener(ALERTS_CHANGED, changed);
+    return () => window.removeEventListener(ALERTS_CHANGED, changed);
+  }, []);
   useEffect(() => {
     let live = true;
     api
@@ -118,7 +124,7 @@ function UnreadAlerts({ path }: { path: string }) {
     return () => {
       live = false;
     };
-  }, [api, path]);
+  }, [api, path, changes]);
   if (!count) return null;
   return (
     <span class="nav-count">

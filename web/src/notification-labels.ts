@@ -30,8 +30,8 @@ export const DELIVERY_STATE_LABELS: Record<DeliveryState, string> = {
   PENDING: 'waiting to be sent',
   SENDING: 'being sent',
   SENT: 'sent',
-  FAILED: 'not sent yet: it will be tried again',
-  SUPPRESSED: 'not sent: this region has no email sender set up',
+  FAILED: 'failed, will be tried again',
+  SUPPRESSED: 'not sent (no email sender is set up for this region)',
 };
 
 /** Information only: shown in the inbox, never counted as needing action. */

@@ -23,6 +23,9 @@ import { NOTIFICATION_SETTINGS_PATH } from './notification-settings.tsx';
  * reached people outside PeerPath (email and text message, in words).
  */
 
+/** Fired on `window` after alerts were acknowledged here, so the header's count follows at once. */
+export const ALERTS_CHANGED = 'peerpath:alerts-changed';
+
 /** The codes an alert carries (never free text), in words. */
 function AlertDetails({ alert }: { alert: AlertView }) {
   const details = alert.details ?? {};
@@ -146,7 +149,8 @@ function AlertCard({
       <AlertDetails alert={alert} />
       {alert.escalatedAt ? (
         <p>
-          Nobody acknowledged it in time: sent again to every coordinator {formatDateTime(alert.escalatedAt)}.
+          Sent again to every coordinator ({formatDateTime(alert.escalatedAt)}): nobody acknowledged it in
+          time.
         </p>
       ) : null}
       <Deliveries alert={alert} />
@@ -184,8 +188,10 @@ export function AlertsPage() {
 
   const acknowledged = async (count: number) => {
     setSelected(new Set());
-    setResult(`${plural(count, 'alert')} acknowledged.`);
+    // Said once the list shows it: a screen reader hears it when the cards have gone.
+    window.dispatchEvent(new Event(ALERTS_CHANGED));
     await loaded.reload();
+    setResult(`${plural(count, 'alert')} acknowledged.`);
   };
   const acknowledgeOne = (alert: AlertView) =>
     run(async () => {
@@ -226,6 +232,7 @@ export function AlertsPage() {
           value={kind}
           onChange={(event) => {
             setSelected(new Set());
+            setResult(undefined);
             setKind((event.currentTarget as HTMLSelectElement).value as AlertKind | '');
           }}
         >

@@ -16,7 +16,7 @@ import {
 import { RadioGroup } from '../ui/fields.tsx';
 import { Form } from '../ui/form.tsx';
 import { useForm } from '../ui/form-state.ts';
-import { ErrorNotice, LoadStatus, Notice, Page, SubmitButton } from '../ui/layout.tsx';
+import { ErrorNotice, LoadStatus, Page, SubmitButton } from '../ui/layout.tsx';
 import { isStaff } from '../views.ts';
 
 /** How a person hears of their alerts outside PeerPath: `GET/PUT /me/notifications`. */
@@ -101,17 +101,19 @@ export function NotificationSettingsPage() {
     <Page
       title="Notifications"
       lead={
-        <p>
-          How PeerPath tells you about alerts when you are not looking at it. Messages never hold a client's
-          name or details: they say what happened and link back here.
-        </p>
+        <>
+          <p>
+            How PeerPath tells you about alerts when you are not looking at it. Messages never hold a client's
+            name or details: they say what happened and link back here.
+          </p>
+          <p>Alerts always stay in your PeerPath inbox, whatever you choose.</p>
+        </>
       }
     >
       <LoadStatus loaded={loaded} />
       {data ? (
         <PreferencesForm initial={{ email: data.email, sms: data.sms }} hasPhone={data.hasPhone} />
       ) : null}
-      <Notice>Alerts always stay in your PeerPath inbox, whatever you choose.</Notice>
     </Page>
   );
 }

@@ -1,4 +1,5 @@
 import { ROUTES } from '#api/routes.ts';
+import { type AlertsResult, alertFigures, alertsMarkdown } from '../sections/alerts.ts';
 import type { BundlesResult } from '../sections/bundles.ts';
 import type { LifecycleResult } from '../sections/lifecycle.ts';
 import type { MatchingResult } from '../sections/matching.ts';
@@ -51,6 +52,7 @@ export interface BenchResults {
   matching?: MatchingResult;
   bundles?: BundlesResult;
   start?: StartResult;
+  alerts?: AlertsResult;
 }
 
 /** A route acting on one referral (the ≤ 3 DynamoDB requests bound applies). */
@@ -233,6 +235,7 @@ export function summaryFigures(results: Omit<BenchResults, 'figures' | 'sectionL
       ...(s.note ? { note: s.note } : {}),
     });
   }
+  if (results.alerts) figures.push(...alertFigures(results.alerts));
   return figures;
 }
 
@@ -388,6 +391,7 @@ export function markdown(results: BenchResults): string {
       );
     }
   }
+  if (results.alerts) lines.push(...alertsMarkdown(results.alerts));
   lines.push('');
   return lines.join('\n');
 }

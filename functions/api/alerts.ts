@@ -156,7 +156,7 @@ export const acknowledge = apiHandler(routes.acknowledgeAlert, async ({ caller, 
  * FACE's stand-in for `POST /alerts/ack` (issue 14) until CORE's lands: the caller's alerts by id, or every
  * unacknowledged one of a kind, in the caller's inboxes; ids not theirs are not counted.
  */
-export const ackMany = apiHandler(routes.acknowledgeAlerts, async ({ caller, body }) => {
+export const acknowledgeMany = apiHandler(routes.acknowledgeAlerts, async ({ caller, body }) => {
   const { store } = depsFor(caller);
   let acknowledged = 0;
   for (const inbox of inboxesOf(caller)) {
@@ -174,4 +174,8 @@ export const ackMany = apiHandler(routes.acknowledgeAlerts, async ({ caller, bod
   return json(200, { acknowledged });
 });
 
-export const dispatch = routeDispatcher(ROUTES, 'functions/api/alerts.ts', { list, acknowledge, ackMany });
+export const dispatch = routeDispatcher(ROUTES, 'functions/api/alerts.ts', {
+  list,
+  acknowledge,
+  acknowledgeMany,
+});

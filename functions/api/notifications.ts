@@ -24,13 +24,13 @@ async function stored(store: Store, sub: string): Promise<NotificationPreference
   return item ? ({ email: item.email, sms: item.sms } as NotificationPreferences) : undefined;
 }
 
-export const preferences = apiHandler(routes.getNotificationPreferences, async ({ caller }) => {
+export const get = apiHandler(routes.getNotificationPreferences, async ({ caller }) => {
   const phone = await hasPhone(caller);
   const prefs = (await stored(depsFor(caller).store, caller.sub)) ?? defaultPreferences(phone);
   return json(200, { ...prefs, hasPhone: phone });
 });
 
-export const setPreferences = apiHandler(routes.setNotificationPreferences, async ({ caller, body }) => {
+export const put = apiHandler(routes.putNotificationPreferences, async ({ caller, body }) => {
   const { store } = depsFor(caller);
   const phone = await hasPhone(caller);
   const prefs = { email: body.email, sms: phone ? body.sms : 'OFF' } as const;
@@ -43,7 +43,4 @@ export const setPreferences = apiHandler(routes.setNotificationPreferences, asyn
   return json(200, { ...prefs, hasPhone: phone });
 });
 
-export const dispatch = routeDispatcher(ROUTES, 'functions/api/notifications.ts', {
-  preferences,
-  setPreferences,
-});
+export const dispatch = routeDispatcher(ROUTES, 'functions/api/notifications.ts', { get, put });

@@ -18,8 +18,8 @@ import {
 } from '#domain/work.ts';
 import { WorkerInputSchema, WorkerPatchSchema } from '#domain/worker.ts';
 import {
-  AlertAckManyInputSchema,
-  AlertAckManyResultSchema,
+  AlertAckManySchema,
+  AlertAckManyViewSchema,
   AlertListQuerySchema,
   AlertViewSchema,
   AuditEventViewSchema,
@@ -453,9 +453,9 @@ export const routes = defineRoutes({
     roles: ALL,
     tag: 'Alerts',
     summary: "Acknowledge several of the caller's alerts: by ids, or every unacknowledged one of a kind",
-    request: { body: AlertAckManyInputSchema },
-    responses: { 200: AlertAckManyResultSchema },
-    handler: { file: ALERTS, export: 'ackMany' },
+    request: { body: AlertAckManySchema },
+    responses: { 200: AlertAckManyViewSchema },
+    handler: { file: ALERTS, export: 'acknowledgeMany' },
   },
   getNotificationPreferences: {
     method: 'GET',
@@ -464,9 +464,9 @@ export const routes = defineRoutes({
     tag: 'Alerts',
     summary: 'How the caller is told of alerts outside PeerPath (email, SMS)',
     responses: { 200: NotificationPreferencesViewSchema },
-    handler: { file: NOTIFICATIONS, export: 'preferences' },
+    handler: { file: NOTIFICATIONS, export: 'get' },
   },
-  setNotificationPreferences: {
+  putNotificationPreferences: {
     method: 'PUT',
     path: '/me/notifications',
     roles: ALL,
@@ -474,7 +474,7 @@ export const routes = defineRoutes({
     summary: 'Choose email (immediate, daily digest, off) and SMS (urgent only, off)',
     request: { body: NotificationPreferencesSchema },
     responses: { 200: NotificationPreferencesViewSchema },
-    handler: { file: NOTIFICATIONS, export: 'setPreferences' },
+    handler: { file: NOTIFICATIONS, export: 'put' },
   },
   reportSummary: {
     method: 'GET',

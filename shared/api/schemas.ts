@@ -354,7 +354,7 @@ export const AlertViewSchema = z
   .register(z.globalRegistry, { id: 'Alert' });
 
 /** `POST /alerts/ack`: the caller's alerts by id, or every unacknowledged one of a kind (at least one). */
-export const AlertAckManyInputSchema = z
+export const AlertAckManySchema = z
   .strictObject({
     ids: z.optional(z.array(IdSchema).check(z.minLength(1), z.maxLength(100))),
     kind: z.optional(AlertKindSchema),
@@ -366,7 +366,7 @@ export const AlertAckManyInputSchema = z
   )
   .register(z.globalRegistry, { id: 'AlertAckManyInput' });
 
-export const AlertAckManyResultSchema = z
+export const AlertAckManyViewSchema = z
   .object({ acknowledged: z.number().check(z.int(), z.gte(0)) })
   .register(z.globalRegistry, { id: 'AlertAckManyResult' });
 

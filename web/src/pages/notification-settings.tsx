@@ -46,7 +46,7 @@ function PreferencesForm({ initial, hasPhone }: { initial: Choices; hasPhone: bo
     setFailure(undefined);
     form.clearErrors();
     try {
-      const answer = await api.call('setNotificationPreferences', {
+      const answer = await api.call('putNotificationPreferences', {
         body: { email: current.email as EmailPreference, sms: current.sms as SmsPreference },
       });
       setValues({ email: answer.email, sms: answer.sms });

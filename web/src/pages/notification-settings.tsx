@@ -5,7 +5,6 @@ import {
   SMS_PREFERENCES,
   type SmsPreference,
 } from '#domain/notifications.ts';
-import { isApiError } from '../api.ts';
 import { useApp } from '../app-context.ts';
 import { useLoad } from '../hooks.ts';
 import {
@@ -13,6 +12,7 @@ import {
   EMAIL_PREFERENCE_LABELS,
   SMS_PREFERENCE_LABELS,
 } from '../notification-labels.ts';
+import { reportFailure } from '../ui/action-form.tsx';
 import { RadioGroup } from '../ui/fields.tsx';
 import { Form } from '../ui/form.tsx';
 import { useForm } from '../ui/form-state.ts';
@@ -52,8 +52,7 @@ function PreferencesForm({ initial, hasPhone }: { initial: Choices; hasPhone: bo
       setValues({ email: answer.email, sms: answer.sms });
       setSaved(true);
     } catch (error) {
-      if (isApiError(error, 400) && error.issues.length > 0) form.showErrors(error.issues);
-      else setFailure(error);
+      reportFailure(form, setFailure, error);
     }
   };
   return (

@@ -14,6 +14,7 @@ import {
 import { benchSource } from './lib/source.ts';
 import { type BenchStack, startBenchStack } from './lib/stack.ts';
 import { round } from './lib/stats.ts';
+import { runAlerts } from './sections/alerts.ts';
 import { runBundles } from './sections/bundles.ts';
 import { runCold } from './sections/cold.ts';
 import { runLifecycles } from './sections/lifecycle.ts';
@@ -23,7 +24,7 @@ import { runRoutes } from './sections/routes.ts';
 import { runStart } from './sections/start.ts';
 
 /**
- * `npm run bench [-- --quick] [--lifecycles N] [--only routes,lifecycle,queue,matching,bundles,cold,start]
+ * `npm run bench [-- --quick] [--lifecycles N] [--only routes,lifecycle,queue,alerts,matching,bundles,cold,start]
  *   [--out <dir>] [--allow-dirty]`
  *
  * Measures PeerPath against the targets of issue 8 on the local stack (its own in-memory DynamoDB Local,
@@ -34,7 +35,7 @@ import { runStart } from './sections/start.ts';
  * table says so (a benchmark reports; CI does not time things).
  */
 
-const SECTIONS = ['routes', 'lifecycle', 'queue', 'matching', 'bundles', 'cold', 'start'] as const;
+const SECTIONS = ['routes', 'lifecycle', 'queue', 'alerts', 'matching', 'bundles', 'cold', 'start'] as const;
 type Section = (typeof SECTIONS)[number];
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -93,6 +94,8 @@ async function main(): Promise<void> {
     matchingWorkers: 10_000,
     matchingRuns: quick ? 30 : 100,
     loadRepeats: quick ? 3 : 7,
+    alertSamples: quick ? 10 : 50,
+    alertBurst: quick ? 10 : 50,
   };
   const progress = new Progress();
   const sectionLoad: Record<string, number[]> = {};
@@ -130,7 +133,7 @@ async function main(): Promise<void> {
       progress.note('matching: ranking 10,000 workers');
       results.matching = runMatching({ workers: settings.matchingWorkers, runs: settings.matchingRuns });
     }
-    if (only.has('routes') || only.has('lifecycle') || only.has('queue')) {
+    if (only.has('routes') || only.has('lifecycle') || only.has('queue') || only.has('alerts')) {
       progress.note('starting DynamoDB Local and the local stack');
       bench = await startBenchStack();
       if (only.has('routes')) {
@@ -174,6 +177,18 @@ async function main(): Promise<void> {
         progress.clear();
         progress.note(
           `queue: ratio ${results.queue.ratio}; open caseload ×10: ${results.queue.growing?.ratio ?? 'n/a'}`,
+        );
+      }
+      if (only.has('alerts')) {
+        loadNow('alerts');
+        results.alerts = await runAlerts(bench, {
+          samples: settings.alertSamples,
+          burst: settings.alertBurst,
+          progress,
+        });
+        progress.clear();
+        progress.note(
+          `alerts: ${results.alerts.skipped ?? `concern p99 ${results.alerts.concern?.p99Ms} ms`}`,
         );
       }
       await stopBench();

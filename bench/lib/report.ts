@@ -1,4 +1,5 @@
 import { ROUTES } from '#api/routes.ts';
+import { type AlertsResult, alertFigures, alertsMarkdown } from '../sections/alerts.ts';
 import type { BundlesResult } from '../sections/bundles.ts';
 import type { ColdResult } from '../sections/cold.ts';
 import { coldFigures, coldMarkdown } from '../sections/cold-report.ts';
@@ -55,6 +56,7 @@ export interface BenchResults {
   bundles?: BundlesResult;
   cold?: ColdResult;
   start?: StartResult;
+  alerts?: AlertsResult;
 }
 
 /** A route acting on one referral (the ≤ 3 DynamoDB requests bound applies). */
@@ -238,6 +240,7 @@ export function summaryFigures(results: Omit<BenchResults, 'figures' | 'sectionL
       ...(s.note ? { note: s.note } : {}),
     });
   }
+  if (results.alerts) figures.push(...alertFigures(results.alerts));
   return figures;
 }
 
@@ -394,6 +397,7 @@ export function markdown(results: BenchResults): string {
     }
   }
   if (results.cold) lines.push(...coldMarkdown(results.cold));
+  if (results.alerts) lines.push(...alertsMarkdown(results.alerts));
   lines.push('');
   return lines.join('\n');
 }

@@ -22,6 +22,8 @@ import { type BenchClient, benchClient } from './http.ts';
 export const BENCH_REGIONS: readonly ProgramRegion[] = ['vancouver', 'north-shore', 'richmond', 'sea-to-sky'];
 
 export interface BenchStack {
+  /** The program's data directory (the local mail catcher writes `mail/` and `sms.jsonl` here). */
+  dataDir: string;
   dynamo: DynamoDbLocal;
   stack: LocalStack;
   api: TracingApi;
@@ -154,6 +156,7 @@ export async function startBenchStack(): Promise<BenchStack> {
     const started = stack;
     const tracing = api;
     return {
+      dataDir,
       dynamo,
       stack: started,
       api: tracing,

@@ -83,6 +83,7 @@ export class ContractApi implements CanaryTarget {
       get: (path, headers) => call('GET', path, undefined, headers),
       post: (path, body, headers) => call('POST', path, body, headers),
       patch: (path, body, headers) => call('PATCH', path, body, headers),
+      put: (path, body, headers) => call('PUT', path, body, headers),
     };
   }
 

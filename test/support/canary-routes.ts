@@ -201,6 +201,12 @@ export async function walkEveryRoute(target: CanaryTarget, canary: Canary): Prom
   const alerts = keep('listAlerts', await coordinator.get(`/alerts${q}`, h));
   const alert = (alerts.body.items as { id: string }[] | undefined)?.[0];
   keep('acknowledgeAlert', await coordinator.post(`/alerts/${alert?.id ?? 'none'}/ack${q}`, undefined, h));
+  keep('acknowledgeAlerts', await coordinator.post(`/alerts/ack${q}`, { kind: 'NEW_REFERRAL' }, h));
+  keep('getNotificationPreferences', await coordinator.get(`/me/notifications${q}`, h));
+  keep(
+    'putNotificationPreferences',
+    await coordinator.put(`/me/notifications${q}`, { email: 'IMMEDIATE', sms: 'URGENT_ONLY' }, h),
+  );
   keep(
     'reportSummary',
     await coordinator.get(`/reports/summary?from=${programDate(-30)}&to=${programDate(0)}&note=${MARK}`, h),

@@ -5,8 +5,11 @@ import { AppContext, type AppState, useApp } from './app-context.ts';
 import { cloudSignOut, refreshCloudSession } from './cognito.ts';
 import { type AppConfig, apiBaseUrl } from './config.ts';
 import { ROLE_LABELS, regionName } from './labels.ts';
+import { isInformation } from './notification-labels.ts';
+import { ALERTS_CHANGED, AlertsPage } from './pages/alerts.tsx';
 import { DebriefsPage } from './pages/debriefs.tsx';
-import { AlertsPage, MyReferralsPage, QueuePage } from './pages/lists.tsx';
+import { MyReferralsPage, QueuePage } from './pages/lists.tsx';
+import { NOTIFICATION_SETTINGS_PATH, NotificationSettingsPage } from './pages/notification-settings.tsx';
 import { EditReferralPage, NewReferralPage } from './pages/referral-form.tsx';
 import { ReferralPage } from './pages/referral-page.tsx';
 import { ReportPage } from './pages/report.tsx';
@@ -57,7 +60,12 @@ function navFor(session: Session): NavItem[] {
 
 type RouteTable = [pattern: string, render: (params: Record<string, string>) => ComponentChildren][];
 
+/** Every role's pages, then the role's own. */
 function routesFor(session: Session): RouteTable {
+  return [[NOTIFICATION_SETTINGS_PATH, () => <NotificationSettingsPage />], ...roleRoutes(session)];
+}
+
+function roleRoutes(session: Session): RouteTable {
   if (isStaff(session.role)) {
     return [
       ['/', () => <QueuePage />],
@@ -100,16 +108,23 @@ function NotFound() {
 function UnreadAlerts({ path }: { path: string }) {
   const { api } = useApp();
   const [count, setCount] = useState<number | undefined>(undefined);
+  const [changes, setChanges] = useState(0);
+  useEffect(() => {
+    const changed = () => setChanges((n) => n + 1);
+    window.addEventListener(ALERTS_CHANGED, changed);
+    return () => window.removeEventListener(ALERTS_CHANGED, changed);
+  }, []);
   useEffect(() => {
     let live = true;
     api
       .call('listAlerts', { query: { acknowledged: 'false', limit: 100 } })
-      .then((page) => live && setCount(page.items.length))
+      // Information (a stage changed) needs nobody: it is in the inbox, not in the count.
+      .then((page) => live && setCount(page.items.filter((alert) => !isInformation(alert.kind)).length))
       .catch(() => live && setCount(undefined));
     return () => {
       live = false;
     };
-  }, [api, path]);
+  }, [api, path, changes]);
   if (!count) return null;
   return (
     <span class="nav-count">
@@ -149,6 +164,13 @@ function Shell() {
             {ROLE_LABELS[session.role]} · {regionName(session.region)}
             {session.name ? ` · ${session.name}` : ''}
           </p>
+          <a
+            href={href(NOTIFICATION_SETTINGS_PATH)}
+            class="header-link"
+            aria-current={path === NOTIFICATION_SETTINGS_PATH ? 'page' : undefined}
+          >
+            Notifications
+          </a>
           <button type="button" class="button button-quiet sign-out" onClick={() => signOut('signed-out')}>
             Sign out
           </button>

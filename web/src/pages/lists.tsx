@@ -2,18 +2,8 @@ import { useState } from 'preact/hooks';
 import { ASSIGNED_STAGES, OPEN_STAGES, type Stage, waitFor } from '#domain/lifecycle.ts';
 import { DEFAULT_TIMERS } from '#domain/settings.ts';
 import { useApp } from '../app-context.ts';
-import { useAction, useLoad } from '../hooks.ts';
-import {
-  ALERT_LABELS,
-  CONCERN_CATEGORY_LABELS,
-  CONCERN_LEVEL_LABELS,
-  daysSince,
-  formatDate,
-  formatDateTime,
-  plural,
-  STAGE_LABELS,
-  STAGE_SHORT,
-} from '../labels.ts';
+import { useLoad } from '../hooks.ts';
+import { daysSince, formatDate, plural, STAGE_LABELS, STAGE_SHORT } from '../labels.ts';
 import {
   Badge,
   Details,
@@ -23,10 +13,9 @@ import {
   Page,
   Section,
   StageBadge,
-  ToolbarCheckbox,
   UrgencyBadge,
 } from '../ui/layout.tsx';
-import { type AlertView, clientName, isStaff, type ReferralView, referralTitle, shortId } from '../views.ts';
+import { type AlertView, clientName, type ReferralView, referralTitle, shortId } from '../views.ts';
 import { outcomeItems } from './referral-page.tsx';
 
 // --- clinician: my referrals ----------------------------------------------------------------------------
@@ -219,94 +208,6 @@ export function QueuePage() {
             ))}
         </>
       ) : null}
-    </Page>
-  );
-}
-
-// --- alerts ---------------------------------------------------------------------------------------------
-
-/** The codes an alert carries (never free text), in words. */
-function AlertDetails({ alert }: { alert: AlertView }) {
-  const details = alert.details ?? {};
-  const category = typeof details.category === 'string' ? details.category : undefined;
-  const lines = [
-    category && category in CONCERN_CATEGORY_LABELS
-      ? `About: ${CONCERN_CATEGORY_LABELS[category as keyof typeof CONCERN_CATEGORY_LABELS]}`
-      : undefined,
-    typeof details.expiresOn === 'string'
-      ? `Consent covers until ${formatDate(details.expiresOn)}`
-      : undefined,
-    typeof details.dueAt === 'string' ? `Debrief due ${formatDateTime(details.dueAt)}` : undefined,
-  ].filter(Boolean);
-  return lines.length > 0 ? <p>{lines.join(' · ')}</p> : null;
-}
-
-export function AlertsPage() {
-  const { api, session } = useApp();
-  const [showAll, setShowAll] = useState(false);
-  const loaded = useLoad(
-    () => api.call('listAlerts', { query: { limit: 100, ...(showAll ? {} : { acknowledged: 'false' }) } }),
-    [showAll],
-  );
-  const { failure, run } = useAction();
-  const items = loaded.data?.items ?? [];
-  const linkFor = (referralId: string) =>
-    session.role === 'peer-worker' ? `/clients/${referralId}` : `/referrals/${referralId}`;
-  const acknowledge = (alert: AlertView) =>
-    run(async () => {
-      await api.call('acknowledgeAlert', { params: { id: alert.id } });
-      await loaded.reload();
-    });
-  return (
-    <Page title="Alerts" lead={<p>Steps that need a person, and news about your referrals and clients.</p>}>
-      <ToolbarCheckbox id="show-acknowledged" checked={showAll} onChange={setShowAll}>
-        Include acknowledged alerts
-      </ToolbarCheckbox>
-      <LoadStatus loaded={loaded} failure={failure} />
-      {loaded.data && items.length === 0 ? <p>No alerts. All caught up.</p> : null}
-      <ul class="cards" aria-label="Alerts">
-        {items.map((alert) => {
-          const headingId = `alert-${alert.id}`;
-          return (
-            <li
-              key={alert.id}
-              class={`card alert-card${alert.level === 'URGENT' ? ' alert-urgent' : ''}${alert.acknowledgedAt ? ' alert-done' : ''}`}
-              aria-labelledby={headingId}
-            >
-              <div class="card-head">
-                <h2 id={headingId} class="card-title">
-                  {ALERT_LABELS[alert.kind]}
-                </h2>
-                {alert.level ? (
-                  <Badge tone={alert.level === 'URGENT' ? 'overdue' : 'neutral'}>
-                    {CONCERN_LEVEL_LABELS[alert.level]}
-                  </Badge>
-                ) : null}
-              </div>
-              <p class="meta">
-                {formatDateTime(alert.createdAt)}
-                {alert.stage ? ` · ${STAGE_SHORT[alert.stage]}` : ''}
-                {alert.referralId ? (
-                  <>
-                    {' · '}
-                    <Link to={linkFor(alert.referralId)}>Open referral {shortId(alert.referralId)}</Link>
-                  </>
-                ) : null}
-              </p>
-              <AlertDetails alert={alert} />
-              {alert.acknowledgedAt ? (
-                <p class="muted">Acknowledged {formatDateTime(alert.acknowledgedAt)}</p>
-              ) : (
-                <button type="button" class="button button-secondary" onClick={() => acknowledge(alert)}>
-                  Acknowledge
-                  <span class="visually-hidden">: {ALERT_LABELS[alert.kind]}</span>
-                </button>
-              )}
-            </li>
-          );
-        })}
-      </ul>
-      {isStaff(session.role) ? <p class="hint">Acknowledged alerts are kept for 90 days.</p> : null}
     </Page>
   );
 }

@@ -1,6 +1,5 @@
 import { useState } from 'preact/hooks';
 import { type ReferralForm, ReferralInputSchema } from '#domain/referral.ts';
-import { isApiError } from '../api.ts';
 import { useApp } from '../app-context.ts';
 import { useDraft, useLoad } from '../hooks.ts';
 import {
@@ -13,6 +12,7 @@ import {
 } from '../referral-draft.ts';
 import { navigate } from '../router.ts';
 import { loadDraft, saveDraft } from '../session.ts';
+import { reportFailure } from '../ui/action-form.tsx';
 import { Form } from '../ui/form.tsx';
 import { useForm } from '../ui/form-state.ts';
 import { ErrorNotice, flash, LoadStatus, Notice, Page, SubmitButton } from '../ui/layout.tsx';
@@ -62,8 +62,7 @@ function ReferralFormView({
       await send(input, key);
       clearDraft();
     } catch (error) {
-      if (isApiError(error, 400) && error.issues.length > 0) form.showErrors(error.issues);
-      else setFailure(error);
+      reportFailure(form, setFailure, error);
     }
   };
 

@@ -39,11 +39,16 @@ export function useActionForm<V, S extends z.ZodMiniType>(options: {
       await options.send(parsed.data);
       clear();
     } catch (error) {
-      if (isApiError(error, 400) && error.issues.length > 0) form.showErrors(error.issues);
-      else setFailure(error);
+      reportFailure(form, setFailure, error);
     }
   };
   return { form, submit, failure };
+}
+
+/** A 400's field errors beside the fields (and in the summary); anything else as the form's failure. */
+export function reportFailure<V>(form: FormState<V>, setFailure: (error: unknown) => void, error: unknown) {
+  if (isApiError(error, 400) && error.issues.length > 0) form.showErrors(error.issues);
+  else setFailure(error);
 }
 
 /** Blank optional text → left out. */

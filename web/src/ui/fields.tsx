@@ -214,12 +214,15 @@ export function RadioGroup({
   hint,
   options,
   inline,
+  disabled,
 }: {
   path: string;
   legend: string;
   hint?: string;
   options: readonly Option[];
   inline?: boolean;
+  /** Shown but not choosable; the hint says why. */
+  disabled?: boolean;
 }) {
   const { form, id, error, value } = useField(path, legend);
   return (
@@ -235,6 +238,7 @@ export function RadioGroup({
                 name={path}
                 value={option.value}
                 checked={value === option.value}
+                disabled={disabled}
                 aria-describedby={option.hint ? `${optionId}-hint` : undefined}
                 onChange={() => form.set(path, option.value)}
               />

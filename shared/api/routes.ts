@@ -16,6 +16,8 @@ import {
   WithdrawInputSchema,
 } from '#domain/work.ts';
 import { WorkerInputSchema, WorkerPatchSchema } from '#domain/worker.ts';
+import { groupRoutes } from './routes-groups.ts';
+import { resourceRoutes } from './routes-resources.ts';
 import {
   AlertListQuerySchema,
   AlertViewSchema,
@@ -452,6 +454,9 @@ export const routes = defineRoutes({
     responses: { 200: ReportSummarySchema },
     handler: { file: REPORTS, export: 'summary' },
   },
+
+  ...groupRoutes,
+  ...resourceRoutes,
 
   // --- public ---------------------------------------------------------------------------------------
   health: {

@@ -254,3 +254,10 @@ export async function listGroupIdsOfReferral(store: Store, referralId: string): 
   });
   return items.map((item) => String(item.groupId));
 }
+
+/** One roster entry (404 when the referral is not on the group's roster). */
+export async function getMember(store: Store, groupId: string, referralId: string): Promise<GroupMember> {
+  const item = await getItem(store, CommunityKeys.member(groupId, referralId));
+  if (!item) throw new NotFoundError('Group member');
+  return toMember(item);
+}

@@ -1,4 +1,7 @@
 import * as z from 'zod/mini';
+import { ValidationError, type ValidationIssue } from './errors.ts';
+import { isOpen, Stage } from './lifecycle.ts';
+import type { Referral } from './referral.ts';
 import {
   IdSchema,
   type IsoDate,
@@ -222,4 +225,45 @@ export function nextMeetingDates(
 /** Facilitation minutes a meeting pays each facilitator: its minutes, once, whoever attended. */
 export function facilitationMinutes(meeting: Pick<Meeting, 'minutes' | 'facilitators'>): Map<string, number> {
   return new Map(meeting.facilitators.map((workerId) => [workerId, meeting.minutes]));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Rules a schema cannot express (400 with a clear message; nothing written)
+// ---------------------------------------------------------------------------------------------------------
+
+/** Open referrals may join; a closed one within ROSTER_GRACE_DAYS of closing; a declined one never. */
+export function checkRosterEligible(referral: Pick<Referral, 'stage' | 'closedAt'>, now: Date): void {
+  if (isOpen(referral.stage)) return;
+  const closedAt = referral.stage === Stage.CLOSED ? referral.closedAt : undefined;
+  if (closedAt !== undefined && now.getTime() - Date.parse(closedAt) <= ROSTER_GRACE_DAYS * 86_400_000)
+    return;
+  throw new ValidationError('The referral cannot join a group', [
+    {
+      path: 'referralId',
+      message: `Must be an open referral or one closed within the last ${ROSTER_GRACE_DAYS} days`,
+    },
+  ]);
+}
+
+/** A meeting's date, facilitators and attendance against its group and roster. */
+export function checkMeeting(
+  group: Pick<Group, 'startedOn' | 'facilitators'>,
+  rosterIds: ReadonlySet<string>,
+  meeting: Partial<Pick<MeetingInput, 'date' | 'facilitators' | 'attendance'>>,
+): void {
+  const issues: ValidationIssue[] = [];
+  if (meeting.date !== undefined && meeting.date < group.startedOn) {
+    issues.push({ path: 'date', message: 'Must not be before the group started' });
+  }
+  (meeting.facilitators ?? []).forEach((id, i) => {
+    if (!group.facilitators.includes(id)) {
+      issues.push({ path: `facilitators.${i}`, message: "Must be one of the group's facilitators" });
+    }
+  });
+  (meeting.attendance ?? []).forEach((row, i) => {
+    if (!rosterIds.has(row.referralId)) {
+      issues.push({ path: `attendance.${i}.referralId`, message: "Must be a member of the group's roster" });
+    }
+  });
+  if (issues.length > 0) throw new ValidationError('The meeting does not fit its group', issues);
 }

@@ -79,7 +79,8 @@ export const community = apiHandler(routes.referralCommunity, async ({ caller, p
   const groups = await Promise.all(
     groupIds.map(async (id) => {
       const [group, member] = await Promise.all([getGroup(store, id), getMember(store, id, referral.id)]);
-      return { id, name: group.name, member };
+      const { referralId, firstName, shortRef, addedAt } = member;
+      return { id, name: group.name, member: { referralId, firstName, shortRef, addedAt } };
     }),
   );
   return json(200, { referralId: referral.id, groups, meetings, links, counts });

@@ -159,6 +159,8 @@ export const ALERT_KINDS = [
   'REFERRAL_CLOSED',
   'REFERRAL_DECLINED',
   'POSSIBLE_DUPLICATE',
+  // Issue 16: a link to a community resource with no update for 4 weeks (to the worker).
+  'LINK_FOLLOW_UP_DUE',
 ] as const;
 export const AlertKindSchema = z.enum(ALERT_KINDS);
 export type AlertKind = z.infer<typeof AlertKindSchema>;

@@ -18,6 +18,8 @@ export const TimersSchema = z.object({
   debrief: z.number().check(z.int(), z.positive()),
   /** Warn this long before a referral's consent expires. */
   consentWarning: z.number().check(z.int(), z.positive()),
+  /** A resource link with no update for this long nudges the worker (default 4 weeks; issue 16). */
+  linkFollowUp: z.optional(z.number().check(z.int(), z.positive())),
 });
 export type Timers = z.infer<typeof TimersSchema> & Record<TimerName, number>;
 
@@ -31,6 +33,9 @@ export const DEFAULT_TIMERS: Timers = {
   debrief: 72 * HOUR,
   consentWarning: 14 * DAY,
 };
+
+/** The default of the optional `linkFollowUp` timer. */
+export const LINK_FOLLOW_UP_SECONDS = 28 * DAY;
 
 export function timersWith(overrides: Partial<Timers> = {}): Timers {
   return TimersSchema.parse({ ...DEFAULT_TIMERS, ...overrides }) as Timers;

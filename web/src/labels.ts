@@ -219,6 +219,7 @@ export const ALERT_LABELS: Record<AlertKind, string> = {
   REFERRAL_CLOSED: 'A referral was closed',
   REFERRAL_DECLINED: 'A referral was declined',
   POSSIBLE_DUPLICATE: 'Possible duplicate referral',
+  LINK_FOLLOW_UP_DUE: 'A resource link needs a follow-up',
 };
 
 export const CRITERION_LABELS: Record<Criterion, string> = {

@@ -1,5 +1,7 @@
 import { ROUTES, routes } from '#api/routes.ts';
 import { listGoals } from '#data/goals.ts';
+import { listLinksCreatedBetween } from '#data/links.ts';
+import { listMeetingsBetween } from '#data/meetings.ts';
 import { listReferralsClosedBetween, listReferralsCreatedBetween } from '#data/referrals.ts';
 import { listSessionsBetween } from '#data/sessions.ts';
 import type { Store } from '#data/store.ts';
@@ -36,10 +38,12 @@ async function goalsOf(store: Store, referrals: readonly Referral[]): Promise<Ma
 export const summary = apiHandler(routes.reportSummary, async ({ caller, query }) => {
   const { store } = depsFor(caller);
   const instants = programDayRange(query.from, query.to);
-  const [created, closed, sessions] = await Promise.all([
+  const [created, closed, sessions, meetings, links] = await Promise.all([
     listReferralsCreatedBetween(store, instants),
     listReferralsClosedBetween(store, instants),
     listSessionsBetween(store, { from: query.from, to: query.to }),
+    listMeetingsBetween(store, { from: query.from, to: query.to }),
+    listLinksCreatedBetween(store, instants),
   ]);
   const [goalsByReferral, workers] = await Promise.all([
     // Goals are set after a match: a referral closed before one has none to read.
@@ -47,7 +51,7 @@ export const summary = apiHandler(routes.reportSummary, async ({ caller, query }
       store,
       closed.filter((r) => r.stage === Stage.CLOSED && r.matchedAt !== undefined),
     ),
-    sessions.length > 0 ? listAllWorkers(store) : Promise.resolve([]),
+    sessions.length + meetings.length > 0 ? listAllWorkers(store) : Promise.resolve([]),
   ]);
   return json(
     200,
@@ -59,6 +63,8 @@ export const summary = apiHandler(routes.reportSummary, async ({ caller, query }
       closed,
       sessions,
       goalsByReferral,
+      meetings,
+      links,
       workerFirstNames: new Map(workers.map((w) => [w.id, w.firstName])),
     }),
   );

@@ -24,6 +24,7 @@ import {
 } from '#domain/vocabulary.ts';
 import { GoalRatingValueSchema, MAX_SESSION_MINUTES, ResumeInputSchema } from '#domain/work.ts';
 import { WorkerInputSchema } from '#domain/worker.ts';
+import { GroupsReportSchema, ResourcesReportSchema } from './schemas-report-community.ts';
 
 /**
  * The API's own schemas: path and query parameters, list envelopes and the views responses carry.
@@ -366,6 +367,9 @@ export const ReportSummarySchema = z
     ),
     /** Kiresuk–Sherman T-score per closed referral that had goals. */
     tScores: z.array(z.object({ referralId: z.string(), closedAt: z.string(), tScore: z.number() })),
+    /** Peer support groups and community resource links (issue 16). */
+    groups: GroupsReportSchema,
+    resources: ResourcesReportSchema,
   })
   .register(z.globalRegistry, { id: 'ReportSummary' });
 

@@ -6,10 +6,12 @@ import { cloudSignOut } from './cognito.ts';
 import { type AppConfig, apiBaseUrl } from './config.ts';
 import { ROLE_LABELS, regionName } from './labels.ts';
 import { DebriefsPage } from './pages/debriefs.tsx';
+import { GroupPage, GroupsPage } from './pages/groups.tsx';
 import { AlertsPage, MyReferralsPage, QueuePage } from './pages/lists.tsx';
 import { EditReferralPage, NewReferralPage } from './pages/referral-form.tsx';
 import { ReferralPage } from './pages/referral-page.tsx';
 import { ReportPage } from './pages/report.tsx';
+import { DirectoryPage } from './pages/resources.tsx';
 import { RosterPage, WorkerPage } from './pages/roster.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
 import { ClientPage, MyClientsPage } from './pages/worker.tsx';
@@ -32,6 +34,17 @@ interface NavItem {
   label: string;
 }
 
+/** Groups and the resource directory (issue 16): coordinators and workers. */
+const COMMUNITY_NAV: NavItem[] = [
+  { path: '/groups', label: 'Groups' },
+  { path: '/resources', label: 'Resources' },
+];
+const COMMUNITY_ROUTES: RouteTable = [
+  ['/groups', () => <GroupsPage />],
+  ['/groups/:id', ({ id }) => <GroupPage id={id!} />],
+  ['/resources', () => <DirectoryPage />],
+];
+
 function navFor(session: Session): NavItem[] {
   if (isStaff(session.role)) {
     return [
@@ -40,6 +53,7 @@ function navFor(session: Session): NavItem[] {
       { path: '/roster', label: 'Roster' },
       { path: '/debriefs', label: 'Debriefs' },
       { path: '/report', label: 'Report' },
+      ...COMMUNITY_NAV,
     ];
   }
   if (session.role === 'clinician') {
@@ -49,10 +63,7 @@ function navFor(session: Session): NavItem[] {
       { path: '/alerts', label: 'Alerts' },
     ];
   }
-  return [
-    { path: '/', label: 'My clients' },
-    { path: '/alerts', label: 'Alerts' },
-  ];
+  return [{ path: '/', label: 'My clients' }, { path: '/alerts', label: 'Alerts' }, ...COMMUNITY_NAV];
 }
 
 type RouteTable = [pattern: string, render: (params: Record<string, string>) => ComponentChildren][];
@@ -69,6 +80,7 @@ function routesFor(session: Session): RouteTable {
       ['/roster/:id', ({ id }) => <WorkerPage id={id!} />],
       ['/debriefs', () => <DebriefsPage />],
       ['/report', () => <ReportPage />],
+      ...COMMUNITY_ROUTES,
     ];
   }
   if (session.role === 'clinician') {
@@ -84,6 +96,7 @@ function routesFor(session: Session): RouteTable {
     ['/', () => <MyClientsPage />],
     ['/alerts', () => <AlertsPage />],
     ['/clients/:id', ({ id }) => <ClientPage id={id!} />],
+    ...COMMUNITY_ROUTES,
   ];
 }
 

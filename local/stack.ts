@@ -257,6 +257,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           ? tables
               .get(region)
               ?.then(() => seedDemoWorkers(modules.workers, stores[region], rosters.get(region) ?? []))
+              .then(() => import('./demo-resources.ts').then((m) => m.seedDemoResources(stores[region])))
           : undefined,
       ]),
     );

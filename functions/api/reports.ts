@@ -1,5 +1,7 @@
 import { ROUTES, routes } from '#api/routes.ts';
 import { listGoals } from '#data/goals.ts';
+import { listLinksCreatedBetween } from '#data/links.ts';
+import { listMeetingsBetween } from '#data/meetings.ts';
 import { listReferralsClosedBetween, listReferralsCreatedBetween } from '#data/referrals/report-index.ts';
 import { listSessionsBetween } from '#data/sessions.ts';
 import type { Store } from '#data/store.ts';
@@ -35,14 +37,16 @@ async function goalsOf(store: Store, referrals: readonly Referral[]): Promise<Ma
 export const summary = apiHandler(routes.reportSummary, async ({ caller, query }) => {
   const { store } = depsFor(caller);
   const instants = programDayRange(query.from, query.to);
-  const [created, closed, sessions] = await Promise.all([
+  const [created, closed, sessions, meetings, links] = await Promise.all([
     listReferralsCreatedBetween(store, instants),
     listReferralsClosedBetween(store, instants),
     listSessionsBetween(store, { from: query.from, to: query.to }),
+    listMeetingsBetween(store, { from: query.from, to: query.to }),
+    listLinksCreatedBetween(store, instants),
   ]);
   const [goalsByReferral, workers] = await Promise.all([
     goalsOf(store, referralsWithGoals(closed)),
-    sessions.length > 0 ? listAllWorkers(store) : Promise.resolve([]),
+    sessions.length + meetings.length > 0 ? listAllWorkers(store) : Promise.resolve([]),
   ]);
   const report = summarize({
     region: caller.region,
@@ -52,6 +56,8 @@ export const summary = apiHandler(routes.reportSummary, async ({ caller, query }
     closed,
     sessions,
     goalsByReferral,
+    meetings,
+    links,
     workerFirstNames: new Map(workers.map((w) => [w.id, w.firstName])),
   });
   // A T-score is a referral's outcome: each one in the answer is a read of that referral's details.

@@ -2,6 +2,7 @@ import { ROUTES, routes } from '#api/routes.ts';
 import { NotFoundError, UserExistsError } from '#app/errors.ts';
 import type { UserDirectory } from '#app/ports.ts';
 import { programMonth } from '#data/common.ts';
+import { facilitationMinutes } from '#data/meetings.ts';
 import { listByWorker } from '#data/referrals/reads.ts';
 import { minutesByWorkerMonth } from '#data/sessions.ts';
 import type { Store } from '#data/store.ts';
@@ -120,7 +121,14 @@ export const get = apiHandler(routes.getWorker, async ({ caller, params }) => {
   const [worker, clients, ...minutes] = await Promise.all([
     getWorker(store, params.id),
     listByWorker(store, params.id),
-    ...months.map((month) => minutesByWorkerMonth(store, params.id, month)),
+    // Paid minutes: sessions plus group facilitation (each meeting once).
+    ...months.map(async (month) => {
+      const [sessions, facilitation] = await Promise.all([
+        minutesByWorkerMonth(store, params.id, month),
+        facilitationMinutes(store, params.id, month),
+      ]);
+      return { month, minutes: sessions.minutes + facilitation };
+    }),
   ]);
   return json(
     200,

@@ -44,6 +44,11 @@ export const API_PERMISSIONS: Readonly<Record<string, ApiPermissions>> = {
   'functions/api/reports.ts': { table: 'read', workflow: false, users: false },
   'functions/api/health.ts': { table: 'none', workflow: false, users: false },
   'functions/api/openapi.ts': { table: 'none', workflow: false, users: false },
+  // Groups, meetings, the resource directory and links touch the table only.
+  'functions/api/groups.ts': { table: 'readWrite', workflow: false, users: false },
+  'functions/api/meetings.ts': { table: 'readWrite', workflow: false, users: false },
+  'functions/api/resources.ts': { table: 'readWrite', workflow: false, users: false },
+  'functions/api/links.ts': { table: 'readWrite', workflow: false, users: false },
 };
 export const DEFAULT_API_PERMISSIONS: ApiPermissions = { table: 'readWrite', workflow: true, users: false };
 

@@ -17,6 +17,8 @@ import {
   WithdrawInputSchema,
 } from '#domain/work.ts';
 import { WorkerInputSchema, WorkerPatchSchema } from '#domain/worker.ts';
+import { groupRoutes } from './routes-groups.ts';
+import { resourceRoutes } from './routes-resources.ts';
 import {
   AlertAckManySchema,
   AlertAckManyViewSchema,
@@ -534,6 +536,9 @@ export const routes = defineRoutes({
     responses: { 200: ReportSummarySchema },
     handler: { file: REPORTS, export: 'summary' },
   },
+
+  ...groupRoutes,
+  ...resourceRoutes,
 
   // --- public ---------------------------------------------------------------------------------------
   health: {

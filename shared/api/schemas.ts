@@ -30,6 +30,7 @@ import {
 } from '#domain/vocabulary.ts';
 import { GoalRatingValueSchema, MAX_SESSION_MINUTES, ResumeInputSchema } from '#domain/work.ts';
 import { WorkerInputSchema } from '#domain/worker.ts';
+import { GroupsReportSchema, ResourcesReportSchema } from './schemas-report-community.ts';
 
 /**
  * The API's own schemas: path and query parameters, list envelopes and the views responses carry.
@@ -562,6 +563,8 @@ export const ReportSummarySchema = z
         }),
       )
       .check(about('T-score per referral closed in the range that had goals')),
+    groups: GroupsReportSchema,
+    resources: ResourcesReportSchema,
   })
   .register(z.globalRegistry, { id: 'ReportSummary' });
 

@@ -161,6 +161,8 @@ export const ALERT_KINDS = [
   'POSSIBLE_DUPLICATE',
   /** A worker marked the client's goals achieved: the coordinators confirm the closure. */
   'GOALS_ACHIEVED',
+  // Issue 16: a link to a community resource with no update for 4 weeks (to the worker).
+  'LINK_FOLLOW_UP_DUE',
 ] as const;
 export const AlertKindSchema = z.enum(ALERT_KINDS);
 export type AlertKind = z.infer<typeof AlertKindSchema>;

@@ -50,6 +50,10 @@ const WORDS: Record<AlertKind, { title: string; todo: string }> = {
   REFERRAL_DECLINED: { title: 'A referral was declined', todo: 'Open the referral for the reason.' },
   POSSIBLE_DUPLICATE: { title: 'Possible duplicate referral', todo: 'Check the referral against the other.' },
   GOALS_ACHIEVED: { title: 'Goals achieved', todo: 'Confirm the closure.' },
+  LINK_FOLLOW_UP_DUE: {
+    title: 'A resource link needs a follow-up',
+    todo: 'Ask the client how it went and update the link.',
+  },
 };
 
 const REGION_NAMES: Record<string, string> = {

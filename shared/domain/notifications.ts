@@ -68,6 +68,7 @@ const PERSON_EMAIL: Partial<Record<Role, ReadonlySet<AlertKind>>> = {
     'GOALS_NOT_SET',
     'NO_SESSION',
     'DEBRIEF_REQUESTED',
+    'LINK_FOLLOW_UP_DUE',
   ]),
 };
 

@@ -1,6 +1,15 @@
 import { tScoreForGoals } from './attainment.ts';
+import type { Meeting } from './groups.ts';
 import { Stage } from './lifecycle.ts';
 import type { Referral } from './referral.ts';
+import {
+  facilitationByWorkerMonth,
+  type GroupsSection,
+  groupsSection,
+  type ResourcesSection,
+  resourcesSection,
+} from './report-community.ts';
+import type { Link } from './resources.ts';
 import type { ProgramRegion } from './roles.ts';
 import type { ClosureReason, DeclineReason, SessionMode } from './vocabulary.ts';
 import { zoneOffsetMs } from './vocabulary.ts';
@@ -15,7 +24,9 @@ import type { Goal, Session } from './work.ts';
  * - `closed`, `closureReasons`, `daysToClosure`: referrals CLOSED in the range (declines are a triage
  *   outcome, counted in `declineReasons` and not in the time to closure).
  * - `daysToMatch`: referrals submitted in the range that have been matched, submission → first match.
- * - `sessionsByMode`, `minutesByWorkerMonth`: sessions dated in the range (minutes are what the program pays).
+ * - `sessionsByMode`: sessions dated in the range; `minutesByWorkerMonth`: what the program pays, session
+ *   minutes plus group facilitation (each meeting once per facilitator).
+ * - `groups`, `resources`: see shared/domain/report-community.ts.
  * - `tScores`: Kiresuk–Sherman T (equal weights, ρ = 0.3) from each goal's latest rating, per referral
  *   CLOSED in the range that had goals.
  * Medians and 90th percentiles interpolate linearly between ranks (Excel's PERCENTILE.INC, R's type 7).
@@ -34,6 +45,10 @@ export interface ReportInput {
   goalsByReferral: ReadonlyMap<string, readonly Pick<Goal, 'latestRating'>[]>;
   /** Worker first names by id (a roster lookup), shown beside the paid minutes. */
   workerFirstNames?: ReadonlyMap<string, string>;
+  /** Group meetings dated in the range (their facilitation is paid time too). */
+  meetings?: readonly Meeting[];
+  /** Resource links created in the range. */
+  links?: readonly Link[];
 }
 
 export interface DurationStats {
@@ -56,6 +71,8 @@ export interface ReportSummary {
   sessionsByMode: Partial<Record<SessionMode, number>>;
   minutesByWorkerMonth: { workerId: string; firstName?: string; month: string; minutes: number }[];
   tScores: { referralId: string; closedAt: string; tScore: number }[];
+  groups: GroupsSection;
+  resources: ResourcesSection;
 }
 
 const DAY_MS = 86_400_000;
@@ -111,11 +128,14 @@ export function summarize(input: ReportInput): ReportSummary {
   const matched = input.created.filter((r) => r.matchedAt !== undefined);
 
   const minutes = new Map<string, { workerId: string; month: string; minutes: number }>();
-  for (const session of input.sessions) {
-    const month = session.date.slice(0, 7);
-    const key = `${month}|${session.workerId}`;
-    const entry = minutes.get(key) ?? { workerId: session.workerId, month, minutes: 0 };
-    entry.minutes += session.minutes;
+  const paid = [
+    ...input.sessions.map((s) => ({ workerId: s.workerId, month: s.date.slice(0, 7), minutes: s.minutes })),
+    ...facilitationByWorkerMonth(input.meetings ?? []),
+  ];
+  for (const item of paid) {
+    const key = `${item.month}|${item.workerId}`;
+    const entry = minutes.get(key) ?? { workerId: item.workerId, month: item.month, minutes: 0 };
+    entry.minutes += item.minutes;
     minutes.set(key, entry);
   }
 
@@ -147,6 +167,8 @@ export function summarize(input: ReportInput): ReportSummary {
         return { ...entry, ...(firstName !== undefined ? { firstName } : {}) };
       }),
     tScores: tScores.sort((a, b) => a.closedAt.localeCompare(b.closedAt)),
+    groups: groupsSection(input.meetings ?? []),
+    resources: resourcesSection(input.links ?? []),
   };
 }
 

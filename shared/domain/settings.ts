@@ -20,6 +20,8 @@ export const TimersSchema = z.object({
   consentWarning: z.number().check(z.int(), z.positive()),
   /** An URGENT concern not acknowledged by a coordinator within this is escalated. */
   urgentEscalation: z.number().check(z.int(), z.positive()),
+  /** A resource link with no update for this long nudges the worker (default 4 weeks; issue 16). */
+  linkFollowUp: z.optional(z.number().check(z.int(), z.positive())),
 });
 export type Timers = z.infer<typeof TimersSchema> & Record<TimerName, number>;
 
@@ -34,6 +36,9 @@ export const DEFAULT_TIMERS: Timers = {
   consentWarning: 14 * DAY,
   urgentEscalation: HOUR,
 };
+
+/** The default of the optional `linkFollowUp` timer. */
+export const LINK_FOLLOW_UP_SECONDS = 28 * DAY;
 
 export function timersWith(overrides: Partial<Timers> = {}): Timers {
   return TimersSchema.parse({ ...DEFAULT_TIMERS, ...overrides }) as Timers;

@@ -148,6 +148,30 @@ function validBody(route: RouteSpec): unknown {
         familyName: 'User',
         role: 'clinician',
       };
+    case 'createGroup':
+      return {
+        name: 'Walking group',
+        facilitators: [worker],
+        schedule: { frequency: 'WEEKLY', weekday: 'TUE', time: '10:00' },
+        place: 'ONLINE',
+        capacity: 8,
+      };
+    case 'correctGroup':
+      return { version: 1, place: 'ONLINE' };
+    case 'addGroupMember':
+      return { referralId: known.referrals[0] };
+    case 'logMeeting':
+      return { date: programDate(0), minutes: 60, facilitators: [worker], attendance: [] };
+    case 'correctMeeting':
+      return { version: 1, minutes: 45 };
+    case 'createResource':
+      return { name: 'Food bank', category: 'FOOD', address: 'ONLINE', languages: ['English'] };
+    case 'correctResource':
+      return { version: 1, hours: 'Mondays' };
+    case 'createLink':
+      return { resourceId: known.referrals[0] };
+    case 'moveLink':
+      return { status: 'CONTACTED' };
     default:
       return undefined;
   }

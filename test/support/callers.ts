@@ -22,6 +22,7 @@ export interface CallerOf<R> {
   post(path: string, body?: unknown, headers?: Record<string, string>): Promise<R>;
   patch(path: string, body?: unknown, headers?: Record<string, string>): Promise<R>;
   put(path: string, body?: unknown, headers?: Record<string, string>): Promise<R>;
+  delete(path: string, headers?: Record<string, string>): Promise<R>;
 }
 
 /** `tokenFor`, asked once per (role, region, sub). */
@@ -59,6 +60,7 @@ export function callerBuilder<R>(
       post: call('POST'),
       patch: call('PATCH'),
       put: call('PUT'),
+      delete: (path, headers) => call('DELETE')(path, undefined, headers),
     };
   };
 }

@@ -215,6 +215,89 @@ export async function walkEveryRoute(target: CanaryTarget, canary: Canary): Prom
   keep('openapi', await coordinator.get(`/openapi.json${q}`, h));
   keep('docs', await coordinator.get(`/docs${q}`, h));
 
+  // --- groups and resources: the canary in names, places, purposes and reasons -------------------------
+  const schedule = { frequency: 'MONTHLY', weekday: 'THU', time: '18:00' };
+  const group = keep(
+    'createGroup',
+    await coordinator.post('/groups', {
+      name: TEXT,
+      purpose: TEXT,
+      facilitators: [b],
+      schedule,
+      place: TEXT,
+      capacity: 10,
+    }),
+  );
+  const groupId = String(group.body.id);
+  keep('listGroups', await worker(b!).get(`/groups${q}`, h));
+  keep('addGroupMember', await coordinator.post(`/groups/${groupId}/members`, { referralId: id }));
+  const groupRead = keep('getGroup', await worker(b!).get(`/groups/${groupId}${q}`, h));
+  keep(
+    'correctGroup',
+    await coordinator.patch(`/groups/${groupId}`, {
+      version: groupRead.body.version,
+      purpose: `${TEXT} again`,
+    }),
+  );
+  const meeting = keep(
+    'logMeeting',
+    await worker(b!).post(`/groups/${groupId}/meetings`, {
+      date: programDate(0),
+      minutes: 90,
+      facilitators: [b],
+      attendance: [{ referralId: id, present: true }],
+    }),
+  );
+  keep('listMeetings', await worker(b!).get(`/groups/${groupId}/meetings${q}`, h));
+  keep(
+    'correctMeeting',
+    await worker(b!).patch(`/groups/${groupId}/meetings/${meeting.body.id}`, {
+      version: meeting.body.version,
+      minutes: 60,
+    }),
+  );
+  const resource = keep(
+    'createResource',
+    await coordinator.post('/resources', {
+      name: TEXT,
+      category: 'FOOD',
+      neighbourhood: TEXT,
+      address: TEXT,
+      hours: TEXT,
+      description: TEXT,
+    }),
+  );
+  keep(
+    'listResources',
+    await worker(b!).get(`/resources?q=${GIVEN}&neighbourhood=${encodeURIComponent(TEXT)}`, h),
+  );
+  const resourceRead = keep('getResource', await clinician.get(`/resources/${resource.body.id}${q}`, h));
+  keep(
+    'correctResource',
+    await coordinator.patch(`/resources/${resource.body.id}`, {
+      version: resourceRead.body.version,
+      hours: TEXT,
+    }),
+  );
+  const link = keep(
+    'createLink',
+    await coordinator.post(`/referrals/${id}/links`, { resourceId: resource.body.id }),
+  );
+  keep(
+    'moveLink',
+    await coordinator.patch(`/referrals/${id}/links/${link.body.id}`, {
+      status: 'DID_NOT_CONNECT',
+      reason: TEXT,
+    }),
+  );
+  keep('referralCommunity', await coordinator.get(`/referrals/${id}/community${q}`, h));
+  keep('removeGroupMember', await coordinator.delete(`/groups/${groupId}/members/${id}${q}`, h));
+  keep(
+    'moveLink',
+    await coordinator.patch(`/referrals/${id}/links/${link.body.id}`, { status: 'CONTACTED', reason: TEXT }),
+  );
+  keep('addGroupMember', await coordinator.post(`/groups/${groupId}/members`, { referralId: TEXT }));
+
   // --- refusals carrying the canary ------------------------------------------------------------------
   const bad = {
     ...canaryForm(canary),

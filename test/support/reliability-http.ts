@@ -145,6 +145,8 @@ export function flowApiOver(
         post: call('POST'),
         patch: call('PATCH'),
         put: call('PUT'),
+        delete: <T>(path: string, headers?: Record<string, string>) =>
+          call('DELETE')<T>(path, undefined, headers),
       };
     },
   };

@@ -8,11 +8,13 @@ import { ROLE_LABELS, regionName } from './labels.ts';
 import { isInformation } from './notification-labels.ts';
 import { ALERTS_CHANGED, AlertsPage } from './pages/alerts.tsx';
 import { DebriefsPage } from './pages/debriefs.tsx';
+import { GroupPage, GroupsPage } from './pages/groups.tsx';
 import { MyReferralsPage, QueuePage } from './pages/lists.tsx';
 import { NOTIFICATION_SETTINGS_PATH, NotificationSettingsPage } from './pages/notification-settings.tsx';
 import { EditReferralPage, NewReferralPage } from './pages/referral-form.tsx';
 import { ReferralPage } from './pages/referral-page.tsx';
 import { ReportPage } from './pages/report.tsx';
+import { DirectoryPage } from './pages/resources.tsx';
 import { RosterPage, WorkerPage } from './pages/roster.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
 import { ClientPage, MyClientsPage } from './pages/worker.tsx';
@@ -35,6 +37,17 @@ interface NavItem {
   label: string;
 }
 
+/** Groups and the resource directory (issue 16): coordinators and workers. */
+const COMMUNITY_NAV: NavItem[] = [
+  { path: '/groups', label: 'Groups' },
+  { path: '/resources', label: 'Resources' },
+];
+const COMMUNITY_ROUTES: RouteTable = [
+  ['/groups', () => <GroupsPage />],
+  ['/groups/:id', ({ id }) => <GroupPage id={id!} />],
+  ['/resources', () => <DirectoryPage />],
+];
+
 function navFor(session: Session): NavItem[] {
   if (isStaff(session.role)) {
     return [
@@ -43,6 +56,7 @@ function navFor(session: Session): NavItem[] {
       { path: '/roster', label: 'Roster' },
       { path: '/debriefs', label: 'Debriefs' },
       { path: '/report', label: 'Report' },
+      ...COMMUNITY_NAV,
     ];
   }
   if (session.role === 'clinician') {
@@ -52,10 +66,7 @@ function navFor(session: Session): NavItem[] {
       { path: '/alerts', label: 'Alerts' },
     ];
   }
-  return [
-    { path: '/', label: 'My clients' },
-    { path: '/alerts', label: 'Alerts' },
-  ];
+  return [{ path: '/', label: 'My clients' }, { path: '/alerts', label: 'Alerts' }, ...COMMUNITY_NAV];
 }
 
 type RouteTable = [pattern: string, render: (params: Record<string, string>) => ComponentChildren][];
@@ -77,6 +88,7 @@ function roleRoutes(session: Session): RouteTable {
       ['/roster/:id', ({ id }) => <WorkerPage id={id!} />],
       ['/debriefs', () => <DebriefsPage />],
       ['/report', () => <ReportPage />],
+      ...COMMUNITY_ROUTES,
     ];
   }
   if (session.role === 'clinician') {
@@ -92,6 +104,7 @@ function roleRoutes(session: Session): RouteTable {
     ['/', () => <MyClientsPage />],
     ['/alerts', () => <AlertsPage />],
     ['/clients/:id', ({ id }) => <ClientPage id={id!} />],
+    ...COMMUNITY_ROUTES,
   ];
 }
 

@@ -220,6 +220,7 @@ export const ALERT_LABELS: Record<AlertKind, string> = {
   REFERRAL_DECLINED: 'A referral was declined',
   POSSIBLE_DUPLICATE: 'Possible duplicate referral',
   GOALS_ACHIEVED: 'Goals achieved: confirm the closure',
+  LINK_FOLLOW_UP_DUE: 'A resource link needs a follow-up',
 };
 
 export const CRITERION_LABELS: Record<Criterion, string> = {

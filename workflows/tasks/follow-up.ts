@@ -4,6 +4,7 @@ import { listConsentExpiring, markConsentAlerted } from '#data/referrals/consent
 import { todayInProgramZone } from '#domain/vocabulary.ts';
 import { COORDINATORS, deterministicAlertId, raiseAlert } from '#services/alerts.ts';
 import { cloudDeps, type TaskDeps } from './deps.ts';
+import { linkFollowUp } from './link-follow-up.ts';
 import {
   type ReconcileOptions,
   type ReconcileReport,
@@ -14,6 +15,7 @@ import {
 export interface FollowUpResult {
   debriefsOverdue: number;
   consentsExpiring: number;
+  linksNudged: number;
 }
 
 /**
@@ -26,7 +28,7 @@ export async function followUp(
   deps: Pick<TaskDeps, 'store' | 'notifier' | 'events' | 'directory' | 'timers'>,
   now: Date = deps.store.now(),
 ): Promise<FollowUpResult> {
-  const result: FollowUpResult = { debriefsOverdue: 0, consentsExpiring: 0 };
+  const result: FollowUpResult = { debriefsOverdue: 0, consentsExpiring: 0, linksNudged: 0 };
 
   for (const debrief of await listOverdueDebriefs(deps.store, now)) {
     await raiseAlert(deps, {
@@ -60,6 +62,7 @@ export async function followUp(
     if (await markConsentAlerted(deps.store, referral.id, referral.consentExpiresOn))
       result.consentsExpiring++;
   }
+  result.linksNudged = await linkFollowUp(deps, now);
   return result;
 }
 

@@ -162,6 +162,9 @@ describe('GET /reports/summary', () => {
         { referralId: ids.R2, closedAt: '2023-03-15T18:00:00.000Z', tScore: 40 },
         { referralId: ids.R1, closedAt: '2023-03-22T18:00:00.000Z', tScore: 62.4 },
       ],
+      // No group met and no resource link was made in the month (issue 16's sections).
+      groups: { meetings: 0, attendance: 0, uniqueAttendees: 0, facilitationMinutes: 0 },
+      resources: { links: 0, byCategory: {}, connected: 0, stillConnected: 0 },
     });
   });
 

@@ -36,6 +36,7 @@ import {
 import { allowedEvents, isStaff, type ReferralView, referralTitle, shortId } from '../views.ts';
 import { CoordinatorActions } from './coordinator-actions.tsx';
 import { ReferralHistory } from './referral-history.tsx';
+import { CommunitySection } from './resources.tsx';
 
 /** How a referral ended, if it has: closed (why, and the summary) or declined at triage (why). */
 export const outcomeItems = (referral: ReferralView): [string, ComponentChildren][] => [
@@ -354,6 +355,7 @@ export function ReferralPage({ id }: { id: string }) {
       {staff ? <CoordinatorActions referral={referral} onChanged={loaded.reload} /> : null}
       {session.role === 'clinician' ? <ClinicianActions referral={referral} reload={loaded.reload} /> : null}
       {staff ? <WorkSummary referral={referral} /> : null}
+      {staff ? <CommunitySection referralId={referral.id} /> : null}
       <ReferralDetails referral={referral} />
       {staff ? <ReferralHistory id={referral.id} version={referral.version} /> : null}
     </Page>

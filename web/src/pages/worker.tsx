@@ -21,6 +21,7 @@ import { allowedEvents, type ReferralView, referralTitle } from '../views.ts';
 import { ConcernForm } from './concern-form.tsx';
 import { HoldForm } from './referral-action-forms.tsx';
 import { ReferralDetails } from './referral-page.tsx';
+import { CommunitySection } from './resources.tsx';
 import { GoalsSection } from './worker-goals.tsx';
 import { SessionsSection } from './worker-sessions.tsx';
 
@@ -198,6 +199,7 @@ export function ClientPage({ id }: { id: string }) {
       </details>
       <GoalsSection referral={referral} onChanged={loaded.reload} />
       <SessionsSection referral={referral} onChanged={loaded.reload} />
+      <CommunitySection referralId={referral.id} />
       <WorkerActions referral={referral} onChanged={loaded.reload} />
       <ConcernForm referral={referral} />
     </Page>

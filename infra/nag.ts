@@ -78,8 +78,10 @@ export const NAG_REASONS = {
     'A CloudFront web ACL must live in us-east-1, outside this Canadian-region stack; the distribution serves ' +
     'static pages only, and the API has its own throttling.',
   concurrencyDisabled:
-    'Reserved concurrency is switched off for this region by PEERPATH_LAMBDA_CONCURRENCY_<REGION>=0 (an ' +
-    'account whose Lambda concurrency quota cannot hold the reservations); raise the quota and unset it.',
+    'No reserved concurrency by default (PEERPATH_LAMBDA_CONCURRENCY_<REGION> unset or 0): a reservation the ' +
+    "account's Lambda concurrency quota cannot hold fails the whole deploy, and new accounts can start far " +
+    'below the 1,000 default. Set it per region once the quota holds it (the synth checks the sum of the ' +
+    'stacks sharing an account against PEERPATH_LAMBDA_QUOTA).',
 } as const;
 
 const PUBLIC_ROUTE_IDS = new Set(ROUTES.filter((route) => route.public).map((route) => route.id));

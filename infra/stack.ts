@@ -186,6 +186,11 @@ export class PeerPathStack extends Stack {
     new CfnOutput(this, 'WebUrl', { value: this.webUrl, description: 'The pages (CloudFront)' });
   }
 
+  /** How many PeerPath functions the stack has: each reserves `lambdaReservedConcurrency`. */
+  get functionCount(): number {
+    return Object.keys(this.workflowTasks).length + 1 + this.apiFunctions.size;
+  }
+
   /**
    * The logical id of a resource leaves out the parts it is grouped in: `Data/Table` is `TableCD117FA1`, as
    * when the table was created in the stack's own scope. A deployed resource keeps its logical id however the

@@ -1,6 +1,6 @@
 import { App, type AppProps } from 'aws-cdk-lib';
 import { acknowledgeNagFindings, addNagChecks } from '../nag.ts';
-import { allRegionConfigs, type RegionConfig, stackIdFor } from '../regions.ts';
+import { allRegionConfigs, concurrencyOverruns, type RegionConfig, stackIdFor } from '../regions.ts';
 import { PeerPathStack, stackPropsFor } from '../stack.ts';
 
 export interface PeerPathAppOptions {
@@ -16,10 +16,18 @@ export interface PeerPathAppOptions {
 export function createPeerPathApp(options: PeerPathAppOptions = {}): { app: App; stacks: PeerPathStack[] } {
   const app = new App(options.appProps);
   addNagChecks(app);
-  const stacks = (options.configs ?? allRegionConfigs()).map((config) => {
+  const configs = options.configs ?? allRegionConfigs();
+  const stacks = configs.map((config) => {
     const stack = new PeerPathStack(app, stackIdFor(config.region), stackPropsFor(config));
     acknowledgeNagFindings(stack);
     return stack;
   });
+  // Reserved concurrency is shared by every stack of an account and AWS region: a sum the quota cannot
+  // hold would fail the deploy half-way, so it fails the synth instead.
+  const overruns = concurrencyOverruns(
+    configs,
+    (config) => stacks.find((s) => s.config === config)?.functionCount ?? 0,
+  );
+  if (overruns.length > 0) throw new Error(`Reserved Lambda concurrency:\n${overruns.join('\n')}`);
   return { app, stacks };
 }

@@ -41,6 +41,8 @@ export interface PeerPathStackProps extends StackProps {
   config: RegionConfig;
   /** The web build to deploy; deployed only if it exists at synth. @default web/dist */
   webDistDir?: string;
+  /** The CLOUDFRONT-scope web ACL of the region's edge stack (us-east-1); none in a bare synth. */
+  webAclArn?: string;
 }
 
 /**
@@ -118,7 +120,7 @@ export class PeerPathStack extends Stack {
     };
     const workflow = new PeerPathWorkflow(this, 'Workflow', { config, data, ops, functionDefaults });
     const auth = new PeerPathAuth(this, 'Auth', { config });
-    const web = new PeerPathWeb(this, 'Web', { config });
+    const web = new PeerPathWeb(this, 'Web', { config, webAclArn: props.webAclArn });
     const userPoolClient = auth.addWebClient(web.redirectUri);
     const api = new PeerPathApi(this, 'Api', {
       config,
@@ -126,11 +128,12 @@ export class PeerPathStack extends Stack {
       workflow,
       userPool: auth.userPool,
       userPoolClient,
-      webUrl: web.webUrl,
       functionDefaults,
     });
+    web.serveApi(api.httpApi);
     this.webConfig = {
-      apiUrl: api.apiUrl,
+      // Same origin as the pages: every API request passes the distribution's web ACL, and needs no CORS.
+      apiUrl: web.sameOriginApiUrl,
       region,
       userPoolId: auth.userPool.userPoolId,
       userPoolClientId: userPoolClient.userPoolClientId,
@@ -143,6 +146,7 @@ export class PeerPathStack extends Stack {
       stateMachine: workflow.stateMachine,
       functions: [...Object.values(workflow.tasks), workflow.followUp, ...api.functions.values()],
       followUp: workflow.followUp,
+      signInWebAclName: auth.signInWebAcl.name as string,
     });
 
     this.data = data;

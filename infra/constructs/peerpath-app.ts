@@ -1,5 +1,6 @@
 import { App, type AppProps } from 'aws-cdk-lib';
-import { acknowledgeNagFindings, addNagChecks } from '../nag.ts';
+import { EDGE_AWS_REGION, edgeStackIdFor, PeerPathEdgeStack } from '../edge-stack.ts';
+import { acknowledgeEdgeNagFindings, acknowledgeNagFindings, addNagChecks } from '../nag.ts';
 import { allRegionConfigs, concurrencyOverruns, type RegionConfig, stackIdFor } from '../regions.ts';
 import { PeerPathStack, stackPropsFor } from '../stack.ts';
 
@@ -10,7 +11,8 @@ export interface PeerPathAppOptions {
 }
 
 /**
- * The CDK app: one `PeerPath-<region>` stack per program region, reviewed by the cdk-nag AwsSolutions and
+ * The CDK app: one `PeerPath-<region>` stack per program region (and its us-east-1 companion
+ * `PeerPath-<region>-edge`, the CloudFront web ACL), reviewed by the cdk-nag AwsSolutions and
  * HIPAA Security packs (any finding not acknowledged in `infra/nag.ts` fails the synth).
  */
 export function createPeerPathApp(options: PeerPathAppOptions = {}): { app: App; stacks: PeerPathStack[] } {
@@ -18,7 +20,19 @@ export function createPeerPathApp(options: PeerPathAppOptions = {}): { app: App;
   addNagChecks(app);
   const configs = options.configs ?? allRegionConfigs();
   const stacks = configs.map((config) => {
-    const stack = new PeerPathStack(app, stackIdFor(config.region), stackPropsFor(config));
+    // The CloudFront web ACL must be in us-east-1: a companion stack, read through a cross-region reference.
+    const edge = new PeerPathEdgeStack(app, edgeStackIdFor(config.region), {
+      config,
+      env: { account: config.account, region: EDGE_AWS_REGION },
+      terminationProtection: true,
+    });
+    acknowledgeEdgeNagFindings(edge);
+    const stack = new PeerPathStack(app, stackIdFor(config.region), {
+      ...stackPropsFor(config),
+      crossRegionReferences: true,
+      webAclArn: edge.webAcl.attrArn,
+    });
+    stack.addDependency(edge);
     acknowledgeNagFindings(stack);
     return stack;
   });

@@ -145,7 +145,7 @@ describe(`the ${STACK_ID} stack`, () => {
     });
     template.hasResource('AWS::KMS::Key', {
       Properties: Match.objectLike({ EnableKeyRotation: true }),
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
     });
     expect(resourcesOf('AWS::KMS::Key').every(([, key]) => props(key).EnableKeyRotation === true)).toBe(true);
   });

@@ -179,7 +179,8 @@ export class PeerPathStack extends Stack {
     this.webDeployments = pages.deployments;
     this.httpApi = api.httpApi;
     this.apiStage = api.stage;
-    this.apiUrl = api.apiUrl;
+    // Through the distribution (the web ACL); the execute-api endpoint is its origin.
+    this.apiUrl = web.sameOriginApiUrl;
     this.apiFunctions = api.functions;
     this.apiRoutes = api.routes;
 

@@ -181,6 +181,101 @@ describe.each(STACKS)('%s: deploy traps', (stackName) => {
   });
 });
 
+describe.each(PROGRAM_REGIONS)('PeerPath-%s: the API behind CloudFront and WAF', (region) => {
+  const template = () => templates[stackIdFor(region)] as Template;
+  const edge = () => templates[`${stackIdFor(region)}-edge`] as Template;
+  const distributionConfig = () =>
+    props(entriesOf(template(), 'AWS::CloudFront::Distribution')[0]?.[1]).DistributionConfig as {
+      CacheBehaviors: Record<string, unknown>[];
+      Origins: { Id: string; DomainName: unknown; S3OriginConfig?: unknown }[];
+      DefaultCacheBehavior: { TargetOriginId: string };
+      WebACLId?: unknown;
+    };
+  /** CloudFront path patterns: `*` any run of characters, `?` one. */
+  const pathMatches = (pattern: string, path: string) =>
+    new RegExp(
+      `^${pattern
+        .replace(/[.+^$()[\]{}|\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+    ).test(path);
+  const behaviourFor = (path: string) =>
+    distributionConfig().CacheBehaviors.find((b) => pathMatches(String(b.PathPattern), path));
+
+  it('sends /<region>/* to the API, uncached, Authorization kept, and /docs, /config.json and pages to S3', () => {
+    const config = distributionConfig();
+    const api = behaviourFor(`/${region}/referrals`);
+    const apiOrigin = config.Origins.find((o) => o.Id === api?.TargetOriginId);
+    const [, cachePolicy] = entriesOf(template(), 'AWS::CloudFront::CachePolicy')[0] ?? [];
+    const cacheConfig = props(cachePolicy).CachePolicyConfig as Record<string, unknown>;
+    const s3Origin = config.Origins.find((o) => o.Id === config.DefaultCacheBehavior.TargetOriginId);
+
+    expect(config.CacheBehaviors.map((b) => b.PathPattern)).toEqual(['/config.json', `/${region}/*`]);
+    expect(JSON.stringify(apiOrigin?.DomainName)).toMatch(/execute-api/);
+    expect(api).toMatchObject({
+      AllowedMethods: expect.arrayContaining(['GET', 'POST', 'PATCH', 'DELETE', 'PUT', 'OPTIONS']),
+      OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac', // AllViewerExceptHostHeader
+      ViewerProtocolPolicy: 'https-only',
+      FunctionAssociations: [expect.objectContaining({ EventType: 'viewer-request' })],
+    });
+    expect(cacheConfig).toMatchObject({ DefaultTTL: 0, MinTTL: 0, MaxTTL: 1 });
+    expect(JSON.stringify(cacheConfig.ParametersInCacheKeyAndForwardedToOrigin)).toContain('"Authorization"');
+    expect(s3Origin?.S3OriginConfig).toBeDefined();
+    for (const path of ['/docs', '/docs/', '/docs/index.html', '/docs/scalar.js', '/', '/index.html']) {
+      expect(behaviourFor(path), path).toBeUndefined();
+    }
+    expect(behaviourFor('/config.json')?.TargetOriginId).toBe(config.DefaultCacheBehavior.TargetOriginId);
+  });
+
+  it('puts the distribution behind a CLOUDFRONT web ACL of per-IP rate rules from the us-east-1 edge stack', () => {
+    const [[, acl] = []] = entriesOf(edge(), 'AWS::WAFv2::WebACL');
+    const rules = props(acl).Rules as {
+      Action: unknown;
+      Statement: { RateBasedStatement?: { AggregateKeyType: string } };
+    }[];
+
+    expect(props(acl).Scope).toBe('CLOUDFRONT');
+    expect(rules.length).toBeGreaterThanOrEqual(2);
+    for (const rule of rules) {
+      expect(rule.Action).toEqual({ Block: {} });
+      expect(rule.Statement.RateBasedStatement?.AggregateKeyType).toBe('IP');
+    }
+    expect(JSON.stringify(distributionConfig().WebACLId)).toMatch(/ExportsReader.*WebAcl/);
+  });
+
+  it('puts sign-in behind a regional web ACL (rate per IP, AWS common rules) and alarms on 4xx and blocks', () => {
+    const [[aclId, acl] = []] = entriesOf(template(), 'AWS::WAFv2::WebACL');
+    const [[, association] = []] = entriesOf(template(), 'AWS::WAFv2::WebACLAssociation');
+    const [[poolId] = []] = entriesOf(template(), 'AWS::Cognito::UserPool');
+    const rules = JSON.stringify(props(acl).Rules);
+    const alarms = entriesOf(template(), 'AWS::CloudWatch::Alarm').map(([, a]) => props(a));
+
+    expect(props(acl).Scope).toBe('REGIONAL');
+    expect(rules).toContain('"AggregateKeyType":"IP"');
+    expect(rules).toContain('AWSManagedRulesCommonRuleSet');
+    expect(props(association)).toEqual({
+      ResourceArn: { 'Fn::GetAtt': [poolId, 'Arn'] },
+      WebACLArn: { 'Fn::GetAtt': [aclId, 'Arn'] },
+    });
+    expect(alarms.filter((a) => a.MetricName === '4xx')).toHaveLength(1);
+    expect(
+      alarms.filter((a) => a.MetricName === 'BlockedRequests' && a.Namespace === 'AWS/WAFV2'),
+    ).toHaveLength(1);
+  });
+
+  it("scopes the page deployments' CloudFront invalidation to the distribution", () => {
+    const invalidations = entriesOf(template(), 'AWS::IAM::Policy')
+      .flatMap(([, p]) => (props(p).PolicyDocument as { Statement: Statement[] }).Statement)
+      .filter((st) => actionsOf(st).some((a) => a.startsWith('cloudfront:')));
+    const [[distributionId] = []] = entriesOf(template(), 'AWS::CloudFront::Distribution');
+
+    expect(invalidations).toHaveLength(1);
+    expect(flat(invalidations[0]?.Resource)).toBe(
+      `arn:\${AWS::Partition}:cloudfront::\${AWS::AccountId}:distribution/\${${distributionId}}`,
+    );
+  });
+});
+
 describe('reserved concurrency across the stacks of one account', () => {
   it('fits the account quota given in config, in the templates as synthesized', () => {
     const configs = allRegionConfigs();

@@ -1,12 +1,19 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hmacKeyParameterName } from '#aws/ssm-secret-keys.ts';
 import { PROGRAM_REGIONS } from '#domain/roles.ts';
 import { synthesizeAsl } from '../../infra/asl.ts';
 import { createPeerPathApp } from '../../infra/constructs/peerpath-app.ts';
-import { allRegionConfigs, LAMBDA_UNRESERVED_MINIMUM, stackIdFor } from '../../infra/regions.ts';
+import {
+  allRegionConfigs,
+  LAMBDA_UNRESERVED_MINIMUM,
+  regionConfig,
+  stackIdFor,
+} from '../../infra/regions.ts';
+import { PeerPathStack, stackPropsFor } from '../../infra/stack.ts';
 import { LAMBDA_TRANSIENT_ERRORS } from '../../workflows/definition.ts';
 
 /**
@@ -274,6 +281,31 @@ describe.each(PROGRAM_REGIONS)('PeerPath-%s: the API behind CloudFront and WAF',
       `arn:\${AWS::Partition}:cloudfront::\${AWS::AccountId}:distribution/\${${distributionId}}`,
     );
   });
+});
+
+describe('a region with a custom web domain', () => {
+  it('serves the pages and API on it with its us-east-1 certificate and TLSv1.2_2021', () => {
+    const certificateArn =
+      'arn:aws:acm:us-east-1:111122223333:certificate/0f3b1a2c-1111-2222-3333-444455556666';
+    const config = regionConfig('richmond', {
+      PEERPATH_WEB_DOMAIN_RICHMOND: 'richmond.peerpath.example.org',
+      PEERPATH_WEB_CERTIFICATE_ARN_RICHMOND: certificateArn,
+    });
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new PeerPathStack(app, 'PeerPath-richmond', stackPropsFor(config));
+    const template = app.synth().getStackByName(stack.stackName).template as Template;
+    const [[, distribution] = []] = entriesOf(template, 'AWS::CloudFront::Distribution');
+
+    expect(props(distribution).DistributionConfig).toMatchObject({
+      Aliases: ['richmond.peerpath.example.org'],
+      ViewerCertificate: {
+        AcmCertificateArn: certificateArn,
+        MinimumProtocolVersion: 'TLSv1.2_2021',
+        SslSupportMethod: 'sni-only',
+      },
+    });
+    expect(stack.webConfig.apiUrl).toBe('https://richmond.peerpath.example.org/richmond');
+  }, 120_000);
 });
 
 describe('reserved concurrency across the stacks of one account', () => {

@@ -77,6 +77,9 @@ export const NAG_REASONS = {
   cloudFrontGeo:
     'Staff and peer workers sign in from wherever they are (travel, home visits); the pages hold no data and ' +
     'the API requires a Cognito token with MFA.',
+  noEdgeStack:
+    'This stack was built alone, without its us-east-1 edge stack (createPeerPathApp, which cdk synth and ' +
+    'cdk deploy use, always pairs them and passes the web ACL; a stack built alone is never deployed).',
   wafLogging:
     'CloudWatch metrics and sampled requests are on for every rule (and the alarms watch them); full WAF ' +
     'logging would store every request line (client IP, path with referral ids, user agent) in another log ' +
@@ -204,6 +207,7 @@ export function acknowledgeNagFindings(stack: PeerPathStack): void {
   }
   acknowledge(stack.distribution, 'AwsSolutions-CFR1', R.cloudFrontGeo);
   if (!stack.config.webDomain) acknowledge(stack.distribution, 'AwsSolutions-CFR4', R.cloudFrontTls);
+  if (!stack.webAclArn) acknowledge(stack.distribution, 'AwsSolutions-CFR2', R.noEdgeStack);
   acknowledge(stack.auth.signInWebAcl, 'HIPAA.Security-WAFv2LoggingEnabled', R.wafLogging);
 
   // Public API routes (no authorizer by design).

@@ -57,6 +57,8 @@ export interface PeerPathStackProps extends StackProps {
  */
 export class PeerPathStack extends Stack {
   readonly config: RegionConfig;
+  /** The CloudFront web ACL in front of the distribution; undefined for a stack built without its edge stack. */
+  readonly webAclArn: string | undefined;
   readonly data: PeerPathData;
   readonly ops: PeerPathOps;
   readonly workflow: PeerPathWorkflow;
@@ -107,6 +109,7 @@ export class PeerPathStack extends Stack {
     });
     const { config } = props;
     this.config = config;
+    this.webAclArn = props.webAclArn;
     const region = config.region;
 
     const data = new PeerPathData(this, 'Data', { region });

@@ -435,7 +435,9 @@ describe(`the ${STACK_ID} stack`, () => {
     expect(config.region).toBe(REGION);
     // Same origin as the pages: the distribution serves the API under /<region>.
     expect(config.apiUrl).toMatch(new RegExp(`^https://<<marker:0xbaba:\\d+>>/${REGION}$`));
-    expect(markerValue(config.apiUrl)).toEqual({ 'Fn::GetAtt': [logicalId(stack.distribution), 'DomainName'] });
+    expect(markerValue(config.apiUrl)).toEqual({
+      'Fn::GetAtt': [logicalId(stack.distribution), 'DomainName'],
+    });
     expect(markerValue(config.userPoolId)).toEqual({ Ref: logicalId(stack.userPool) });
     expect(markerValue(config.userPoolClientId)).toEqual({ Ref: logicalId(stack.userPoolClient) });
     expect(config.cognitoDomain).toMatch(

@@ -110,7 +110,7 @@ describe.each(STACKS)('%s: deploy traps', (stackName) => {
               actionsOf(s).includes('sns:Publish') &&
               JSON.stringify(s.Resource) === JSON.stringify(topic) &&
               globMatches(flat(s.Condition?.ArnLike?.['aws:SourceArn']), alarmArn) &&
-              flat(s.Condition?.StringEquals?.['aws:SourceAccount']) === '${AWS::AccountId}',
+              flat(s.Condition?.StringEquals?.['aws:SourceAccount']) === flat({ Ref: 'AWS::AccountId' }),
           );
         expect(allows, `${alarmId} → ${JSON.stringify(topic)}`).toHaveLength(1);
       }

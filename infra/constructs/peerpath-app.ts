@@ -32,7 +32,7 @@ export function createPeerPathApp(options: PeerPathAppOptions = {}): { app: App;
       crossRegionReferences: true,
       webAclArn: edge.webAcl.attrArn,
     });
-    stack.addDependency(edge);
+    stack.addStackDependency(edge, 'the web ACL of its distribution');
     acknowledgeNagFindings(stack);
     return stack;
   });

@@ -3,6 +3,7 @@ import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { ROUTES } from '#api/routes.ts';
 import type { PeerPathFunction } from './constructs/peerpath-function.ts';
+import type { PeerPathEdgeStack } from './edge-stack.ts';
 import { API_PERMISSIONS, DEFAULT_API_PERMISSIONS, type PeerPathStack } from './stack.ts';
 
 /**
@@ -53,9 +54,8 @@ export const NAG_REASONS = {
   lambdaVersions:
     "The state machine invokes the task function and its versions (ARN and ARN:*), CDK's LambdaInvoke grant.",
   webDeploymentRole:
-    "CDK's BucketDeployment copies the build from the CDK asset bucket to the web bucket and invalidates the " +
-    "CloudFront cache: read on the asset objects, write/delete on the web bucket's objects, and " +
-    'cloudfront:CreateInvalidation, which supports no resource-level permission.',
+    "CDK's BucketDeployment copies the build from the CDK asset bucket to the web bucket: read on the asset " +
+    "objects, write/delete on the web bucket's objects (its invalidation is scoped to the distribution's ARN).",
   bucketDeploymentHandler:
     "CDK's own BucketDeployment handler (a CloudFormation custom resource, run only during a deployment): its " +
     'runtime, concurrency and failure handling are managed by aws-cdk-lib.',
@@ -69,14 +69,21 @@ export const NAG_REASONS = {
   publicRoute:
     'A public route by design (GET /health, /openapi.json, /docs): no health information, no data access.',
   cloudFrontTls:
-    'The pages use the CloudFront default certificate (*.cloudfront.net), whose security policy CloudFront ' +
-    'fixes; browsers negotiate TLS 1.2/1.3. A custom domain with an ACM certificate would allow TLSv1.2_2021.',
+    'No custom domain is configured for this region (PEERPATH_WEB_DOMAIN_<REGION> and a us-east-1 ACM ' +
+    'certificate in PEERPATH_WEB_CERTIFICATE_ARN_<REGION>), so the pages and API use the default ' +
+    '*.cloudfront.net certificate, whose security policy CloudFront fixes at TLSv1: it still accepts TLS 1.0 ' +
+    'and 1.1 from a client that offers nothing newer (current browsers negotiate TLS 1.2/1.3). Configure the ' +
+    'domain to get TLSv1.2_2021.',
   cloudFrontGeo:
     'Staff and peer workers sign in from wherever they are (travel, home visits); the pages hold no data and ' +
     'the API requires a Cognito token with MFA.',
-  cloudFrontWaf:
-    'A CloudFront web ACL must live in us-east-1, outside this Canadian-region stack; the distribution serves ' +
-    'static pages only, and the API has its own throttling.',
+  noEdgeStack:
+    'This stack was built alone, without its us-east-1 edge stack (createPeerPathApp, which cdk synth and ' +
+    'cdk deploy use, always pairs them and passes the web ACL; a stack built alone is never deployed).',
+  wafLogging:
+    'CloudWatch metrics and sampled requests are on for every rule (and the alarms watch them); full WAF ' +
+    'logging would store every request line (client IP, path with referral ids, user agent) in another log ' +
+    'store, in us-east-1 for the CloudFront web ACL, outside the Canadian regions the program keeps data in.',
   streamFailureDestination:
     'Invoked by the table stream (an event source mapping), not asynchronously: a batch that fails every ' +
     "retry is sent to the mapping's on-failure SQS queue (SSL-only, KMS-encrypted, alarmed), and the " +
@@ -88,8 +95,10 @@ export const NAG_REASONS = {
     'SNS authorises Publish to a phone number (SMS) only on Resource "*": a number has no ARN. The delivery ' +
     "worker publishes to phone numbers (alerts by SMS) and to this stack's ops topic, nothing else.",
   concurrencyDisabled:
-    'Reserved concurrency is switched off for this region by PEERPATH_LAMBDA_CONCURRENCY_<REGION>=0 (an ' +
-    'account whose Lambda concurrency quota cannot hold the reservations); raise the quota and unset it.',
+    'No reserved concurrency by default (PEERPATH_LAMBDA_CONCURRENCY_<REGION> unset or 0): a reservation the ' +
+    "account's Lambda concurrency quota cannot hold fails the whole deploy, and new accounts can start far " +
+    'below the 1,000 default. Set it per region once the quota holds it (the synth checks the sum of the ' +
+    'stacks sharing an account against PEERPATH_LAMBDA_QUOTA).',
 } as const;
 
 const PUBLIC_ROUTE_IDS = new Set(ROUTES.filter((route) => route.public).map((route) => route.id));
@@ -210,7 +219,6 @@ export function acknowledgeNagFindings(stack: PeerPathStack): void {
     wildcardResource(stack, `arn:${Aws.PARTITION}:s3:::${assetBucketName(stack)}/*`),
     R.webDeploymentRole,
   );
-  acknowledge(deployRole, 'AwsSolutions-IAM5[Resource::*]', R.webDeploymentRole);
   for (const handler of stack.node.children.filter((c) =>
     c.node.id.startsWith('Custom::CDKBucketDeployment'),
   )) {
@@ -223,11 +231,17 @@ export function acknowledgeNagFindings(stack: PeerPathStack): void {
     acknowledge(bucket, 'HIPAA.Security-S3DefaultEncryptionKMS', R.s3ManagedEncryption);
   }
   acknowledge(stack.distribution, 'AwsSolutions-CFR1', R.cloudFrontGeo);
-  acknowledge(stack.distribution, 'AwsSolutions-CFR2', R.cloudFrontWaf);
-  acknowledge(stack.distribution, 'AwsSolutions-CFR4', R.cloudFrontTls);
+  if (!stack.config.webDomain) acknowledge(stack.distribution, 'AwsSolutions-CFR4', R.cloudFrontTls);
+  if (!stack.webAclArn) acknowledge(stack.distribution, 'AwsSolutions-CFR2', R.noEdgeStack);
+  acknowledge(stack.auth.signInWebAcl, 'HIPAA.Security-WAFv2LoggingEnabled', R.wafLogging);
 
   // Public API routes (no authorizer by design).
   for (const [routeId, route] of stack.apiRoutes) {
     if (PUBLIC_ROUTE_IDS.has(routeId)) acknowledge(route, 'AwsSolutions-APIG4', R.publicRoute);
   }
+}
+
+/** The edge stack holds the web ACL and CDK's cross-region reference writer; acknowledged as found. */
+export function acknowledgeEdgeNagFindings(stack: PeerPathEdgeStack): void {
+  acknowledge(stack.webAcl, 'HIPAA.Security-WAFv2LoggingEnabled', NAG_REASONS.wafLogging);
 }

@@ -15,8 +15,15 @@ import { type Timers, timersWith } from '#domain/settings.ts';
  * - `PEERPATH_OPS_EMAILS_<REGION>` (comma-separated; who gets the operational alarms; default none)
  * - `PEERPATH_COGNITO_DOMAIN_<REGION>` (the hosted sign-in domain prefix; default
  *   `peerpath-<region>-<account id>`, globally unique because the account id is)
- * - `PEERPATH_LAMBDA_CONCURRENCY_<REGION>` (reserved concurrency of each function; default 10; `0` reserves
- *   none, for accounts whose Lambda concurrency quota is still the new-account minimum)
+ * - `PEERPATH_LAMBDA_CONCURRENCY_<REGION>` (reserved concurrency of each function; default 0, none reserved:
+ *   new accounts can start with a Lambda concurrency quota far below the 1,000 default, and a reservation
+ *   the account cannot hold fails the deploy)
+ * - `PEERPATH_LAMBDA_QUOTA` (the Lambda concurrent-executions quota of each account and AWS region the stacks
+ *   deploy to; default 1000): the synth fails if the stacks sharing one account and AWS region reserve more
+ *   than it leaves (Lambda keeps 100 unreserved)
+ * - `PEERPATH_WEB_DOMAIN_<REGION>` / `PEERPATH_WEB_CERTIFICATE_ARN_<REGION>` (a custom domain for the pages
+ *   and API, with its ACM certificate in us-east-1; both or neither. With them CloudFront requires
+ *   TLSv1.2_2021; without them the default *.cloudfront.net certificate also accepts TLS 1.0 and 1.1)
  * - `PEERPATH_API_RATE_<REGION>` / `PEERPATH_API_BURST_<REGION>` (API throttling; default 50 rps, burst 100)
  * where `<REGION>` is the program region in upper snake case (`NORTH_SHORE`).
  */
@@ -41,17 +48,33 @@ export interface RegionConfig {
   timers: Timers;
   /** The Cognito hosted sign-in domain prefix; undefined = `peerpath-<region>-<account id>` at deploy. */
   cognitoDomainPrefix: string | undefined;
-  /** Reserved concurrency of each function; 0 = none reserved. */
+  /** Reserved concurrency of each function; 0 = none reserved (the default). */
   lambdaReservedConcurrency: number;
+  /** The Lambda concurrent-executions quota of the account and AWS region the stack deploys to. */
+  lambdaConcurrencyQuota: number;
+  /** A custom domain for the pages and API (CloudFront, TLSv1.2_2021); undefined = *.cloudfront.net. */
+  webDomain: WebDomain | undefined;
   apiThrottle: ApiThrottle;
   /** How often the scheduled reconciler and follow-ups run, in minutes. */
   followUpEveryMinutes: number;
 }
 
+export interface WebDomain {
+  /** e.g. `vancouver.peerpath.example.org`; point its DNS (CNAME/alias) at the distribution. */
+  domainName: string;
+  /** An ACM certificate for the domain, in us-east-1 (CloudFront reads certificates only from there). */
+  certificateArn: string;
+}
+
 /** The CloudFormation stack id of a program region: `cdk deploy PeerPath-vancouver`. */
 export const stackIdFor = (region: ProgramRegion): string => `PeerPath-${region}`;
 
-export const DEFAULT_LAMBDA_CONCURRENCY = 10;
+/** None reserved: a reservation the account's concurrency quota cannot hold fails the whole deploy. */
+export const DEFAULT_LAMBDA_CONCURRENCY = 0;
+/** Lambda's default concurrent-executions quota per account and AWS region (new accounts may have less). */
+export const DEFAULT_LAMBDA_QUOTA = 1000;
+/** Lambda keeps this much of the quota unreserved: reservations may total the quota minus this. */
+export const LAMBDA_UNRESERVED_MINIMUM = 100;
 export const DEFAULT_API_THROTTLE: ApiThrottle = { rateLimit: 50, burstLimit: 100 };
 export const FOLLOW_UP_EVERY_MINUTES = 15;
 
@@ -135,6 +158,20 @@ function domainPrefixFrom(region: ProgramRegion, env: Env): string | undefined {
   return prefix;
 }
 
+function webDomainFrom(region: ProgramRegion, env: Env): WebDomain | undefined {
+  const suffix = envSuffix(region);
+  const domainName = env[`PEERPATH_WEB_DOMAIN_${suffix}`]?.trim();
+  const certificateArn = env[`PEERPATH_WEB_CERTIFICATE_ARN_${suffix}`]?.trim();
+  if (!domainName && !certificateArn) return undefined;
+  if (!domainName || !certificateArn) {
+    throw new Error(`PEERPATH_WEB_DOMAIN_${suffix} and PEERPATH_WEB_CERTIFICATE_ARN_${suffix} go together`);
+  }
+  if (!/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(certificateArn)) {
+    throw new Error(`PEERPATH_WEB_CERTIFICATE_ARN_${suffix} must be an ACM certificate ARN in us-east-1`);
+  }
+  return { domainName, certificateArn };
+}
+
 /** The configuration of one program region, read from the environment given (default `process.env`). */
 export function regionConfig(region: ProgramRegion, env: Env = process.env): RegionConfig {
   const suffix = envSuffix(region);
@@ -152,6 +189,8 @@ export function regionConfig(region: ProgramRegion, env: Env = process.env): Reg
       env,
       DEFAULT_LAMBDA_CONCURRENCY,
     ),
+    lambdaConcurrencyQuota: wholeNumber('PEERPATH_LAMBDA_QUOTA', env, DEFAULT_LAMBDA_QUOTA),
+    webDomain: webDomainFrom(region, env),
     apiThrottle: {
       rateLimit: wholeNumber(`PEERPATH_API_RATE_${suffix}`, env, DEFAULT_API_THROTTLE.rateLimit),
       burstLimit: wholeNumber(`PEERPATH_API_BURST_${suffix}`, env, DEFAULT_API_THROTTLE.burstLimit),
@@ -162,4 +201,31 @@ export function regionConfig(region: ProgramRegion, env: Env = process.env): Reg
 
 export function allRegionConfigs(env: Env = process.env): RegionConfig[] {
   return PROGRAM_REGIONS.map((region) => regionConfig(region, env));
+}
+
+/**
+ * Reserved concurrency is an account-wide resource: the stacks deploying to one account and AWS region may
+ * together reserve at most the quota minus the 100 Lambda keeps unreserved. `functionsPerStack` is how many
+ * functions each stack reserves for. Returns one message per (account, AWS region) that does not fit.
+ */
+export function concurrencyOverruns(
+  configs: readonly RegionConfig[],
+  functionsPerStack: (config: RegionConfig) => number,
+): string[] {
+  const groups = new Map<string, { reserved: number; quota: number; regions: string[] }>();
+  for (const config of configs) {
+    const where = `${config.account ?? '(default account)'}/${config.awsRegion}`;
+    const group = groups.get(where) ?? { reserved: 0, quota: config.lambdaConcurrencyQuota, regions: [] };
+    group.reserved += config.lambdaReservedConcurrency * functionsPerStack(config);
+    group.quota = Math.min(group.quota, config.lambdaConcurrencyQuota);
+    group.regions.push(config.region);
+    groups.set(where, group);
+  }
+  return [...groups]
+    .filter(([, g]) => g.reserved > 0 && g.reserved > g.quota - LAMBDA_UNRESERVED_MINIMUM)
+    .map(
+      ([where, g]) =>
+        `${where}: ${g.regions.join(', ')} reserve ${g.reserved} concurrent executions; a quota of ` +
+        `${g.quota} leaves at most ${g.quota - LAMBDA_UNRESERVED_MINIMUM} (lower PEERPATH_LAMBDA_CONCURRENCY_<REGION> or raise the quota and PEERPATH_LAMBDA_QUOTA)`,
+    );
 }

@@ -43,6 +43,8 @@ export interface PeerPathStackProps extends StackProps {
   config: RegionConfig;
   /** The web build to deploy; deployed only if it exists at synth. @default web/dist */
   webDistDir?: string;
+  /** The CLOUDFRONT-scope web ACL of the region's edge stack (us-east-1); none in a bare synth. */
+  webAclArn?: string;
 }
 
 /**
@@ -58,6 +60,8 @@ export interface PeerPathStackProps extends StackProps {
  */
 export class PeerPathStack extends Stack {
   readonly config: RegionConfig;
+  /** The CloudFront web ACL in front of the distribution; undefined for a stack built without its edge stack. */
+  readonly webAclArn: string | undefined;
   readonly data: PeerPathData;
   readonly ops: PeerPathOps;
   readonly workflow: PeerPathWorkflow;
@@ -109,6 +113,7 @@ export class PeerPathStack extends Stack {
     });
     const { config } = props;
     this.config = config;
+    this.webAclArn = props.webAclArn;
     const region = config.region;
 
     const data = new PeerPathData(this, 'Data', { region });
@@ -122,7 +127,7 @@ export class PeerPathStack extends Stack {
     };
     const workflow = new PeerPathWorkflow(this, 'Workflow', { config, data, ops, functionDefaults });
     const auth = new PeerPathAuth(this, 'Auth', { config });
-    const web = new PeerPathWeb(this, 'Web', { config });
+    const web = new PeerPathWeb(this, 'Web', { config, webAclArn: props.webAclArn });
     const userPoolClient = auth.addWebClient(web.redirectUri);
     const api = new PeerPathApi(this, 'Api', {
       config,
@@ -130,11 +135,12 @@ export class PeerPathStack extends Stack {
       workflow,
       userPool: auth.userPool,
       userPoolClient,
-      webUrl: web.webUrl,
       functionDefaults,
     });
+    web.serveApi(api.httpApi);
     this.webConfig = {
-      apiUrl: api.apiUrl,
+      // Same origin as the pages: every API request passes the distribution's web ACL, and needs no CORS.
+      apiUrl: web.sameOriginApiUrl,
       region,
       userPoolId: auth.userPool.userPoolId,
       userPoolClientId: userPoolClient.userPoolClientId,
@@ -171,6 +177,7 @@ export class PeerPathStack extends Stack {
         ...api.functions.values(),
       ],
       followUp: workflow.followUp,
+      signInWebAclName: auth.signInWebAcl.name as string,
     });
 
     this.data = data;
@@ -204,7 +211,8 @@ export class PeerPathStack extends Stack {
     this.webDeployments = pages.deployments;
     this.httpApi = api.httpApi;
     this.apiStage = api.stage;
-    this.apiUrl = api.apiUrl;
+    // Through the distribution (the web ACL); the execute-api endpoint is its origin.
+    this.apiUrl = web.sameOriginApiUrl;
     this.apiFunctions = api.functions;
     this.apiRoutes = api.routes;
 
@@ -213,6 +221,11 @@ export class PeerPathStack extends Stack {
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'CognitoDomain', { value: this.webConfig.cognitoDomain });
     new CfnOutput(this, 'WebUrl', { value: this.webUrl, description: 'The pages (CloudFront)' });
+  }
+
+  /** How many PeerPath functions the stack has: each reserves `lambdaReservedConcurrency`. */
+  get functionCount(): number {
+    return Object.keys(this.workflowTasks).length + 1 + this.apiFunctions.size;
   }
 
   /**

@@ -61,6 +61,26 @@ export interface ReferralWorkflowProps {
 }
 
 const TASK_TIMEOUT = sfn.Timeout.duration(Duration.seconds(60));
+/**
+ * Lambda's transient invoke errors, retried on every task (waits included) before anything else matches:
+ * throttling (`TooManyRequestsException`, e.g. the account's concurrency in use) and the service errors CDK's
+ * `retryOnServiceExceptions` lists. A wait retried this way invokes waitForPerson again with a new token,
+ * which it stores only if the stage still waits; ReferralClosed is not among them.
+ */
+export const LAMBDA_TRANSIENT_ERRORS = [
+  'Lambda.TooManyRequestsException',
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.ClientExecutionTimeoutException',
+] as const;
+const LAMBDA_TRANSIENT_RETRY: sfn.RetryProps = {
+  errors: [...LAMBDA_TRANSIENT_ERRORS],
+  interval: Duration.seconds(2),
+  maxAttempts: 6,
+  backoffRate: 2,
+  jitterStrategy: sfn.JitterType.FULL,
+};
 const NOTIFY_RETRY: sfn.RetryProps = {
   // Handler errors (a throttled table…). Not used on waits: there States.TaskFailed would also match the
   // ReferralClosed failure the API sends.
@@ -107,10 +127,11 @@ export function buildReferralWorkflow(scope: Construct, props: ReferralWorkflowP
       lambdaFunction: fn,
       payload: sfn.TaskInput.fromObject(payload),
       payloadResponseOnly: true,
-      retryOnServiceExceptions: true,
+      retryOnServiceExceptions: false,
       resultPath,
       taskTimeout: TASK_TIMEOUT,
     });
+    task.addRetry(LAMBDA_TRANSIENT_RETRY);
     task.addRetry(NOTIFY_RETRY);
     return task;
   };
@@ -160,7 +181,7 @@ export function buildReferralWorkflow(scope: Construct, props: ReferralWorkflowP
       lambdaFunction: functions.waitForPerson,
       integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
       payload: sfn.TaskInput.fromObject({ taskToken: sfn.JsonPath.taskToken, ...ids, stage: wait.stage }),
-      retryOnServiceExceptions: true,
+      retryOnServiceExceptions: false,
       taskTimeout: sfn.Timeout.at(
         isActivityWait ? `${PATH.activity}.remainingSeconds` : `${PATH.timers}.${wait.timer}`,
       ),
@@ -168,6 +189,7 @@ export function buildReferralWorkflow(scope: Construct, props: ReferralWorkflowP
       resultSelector: { 'stage.$': '$.stage', 'event.$': '$.event', from: wait.stage },
       resultPath: PATH.outcome,
     });
+    task.addRetry(LAMBDA_TRANSIENT_RETRY);
     task.addCatch(notifyClosure, { errors: [REFERRAL_CLOSED_ERROR], resultPath: PATH.closed });
     if (isActivityWait) {
       task.addCatch(checkActivity, { errors: [sfn.Errors.TIMEOUT], resultPath: PATH.timedOut });

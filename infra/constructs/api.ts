@@ -25,6 +25,8 @@ export interface ApiPermissions {
   workflow: boolean;
   /** The Cognito user directory: create users, add them to a group, list a group, delete (rollback). */
   users: boolean;
+  /** The region's HMAC key (client pointers: submit, correct, re-refer), read from SSM. */
+  hmacKey: boolean;
 }
 
 /**
@@ -32,25 +34,30 @@ export interface ApiPermissions {
  * (users: the directory only; workers: the table, and creating a worker creates their login.)
  */
 export const API_PERMISSIONS: Readonly<Record<string, ApiPermissions>> = {
-  'functions/api/referrals.ts': { table: 'readWrite', workflow: true, users: false },
-  'functions/api/lifecycle.ts': { table: 'readWrite', workflow: true, users: false },
+  'functions/api/referrals.ts': { table: 'readWrite', workflow: true, users: false, hmacKey: true },
+  'functions/api/lifecycle.ts': { table: 'readWrite', workflow: true, users: false, hmacKey: false },
   // Concerns and debrief requests raise alerts: the recipients come from the user directory.
-  'functions/api/work.ts': { table: 'readWrite', workflow: false, users: true },
-  'functions/api/workers.ts': { table: 'readWrite', workflow: false, users: true },
-  'functions/api/users.ts': { table: 'none', workflow: false, users: true },
-  'functions/api/supervision.ts': { table: 'readWrite', workflow: false, users: false },
-  'functions/api/alerts.ts': { table: 'readWrite', workflow: false, users: false },
-  'functions/api/notifications.ts': { table: 'readWrite', workflow: false, users: true },
-  'functions/api/reports.ts': { table: 'read', workflow: false, users: false },
-  'functions/api/health.ts': { table: 'none', workflow: false, users: false },
-  'functions/api/openapi.ts': { table: 'none', workflow: false, users: false },
+  'functions/api/work.ts': { table: 'readWrite', workflow: false, users: true, hmacKey: false },
+  'functions/api/workers.ts': { table: 'readWrite', workflow: false, users: true, hmacKey: false },
+  'functions/api/users.ts': { table: 'none', workflow: false, users: true, hmacKey: false },
+  'functions/api/supervision.ts': { table: 'readWrite', workflow: false, users: false, hmacKey: false },
+  'functions/api/alerts.ts': { table: 'readWrite', workflow: false, users: false, hmacKey: false },
+  'functions/api/notifications.ts': { table: 'readWrite', workflow: false, users: true, hmacKey: false },
+  'functions/api/reports.ts': { table: 'read', workflow: false, users: false, hmacKey: false },
+  'functions/api/health.ts': { table: 'none', workflow: false, users: false, hmacKey: false },
+  'functions/api/openapi.ts': { table: 'none', workflow: false, users: false, hmacKey: false },
   // Groups, meetings, the resource directory and links touch the table only.
-  'functions/api/groups.ts': { table: 'readWrite', workflow: false, users: false },
-  'functions/api/meetings.ts': { table: 'readWrite', workflow: false, users: false },
-  'functions/api/resources.ts': { table: 'readWrite', workflow: false, users: false },
-  'functions/api/links.ts': { table: 'readWrite', workflow: false, users: false },
+  'functions/api/groups.ts': { table: 'readWrite', workflow: false, users: false, hmacKey: false },
+  'functions/api/meetings.ts': { table: 'readWrite', workflow: false, users: false, hmacKey: false },
+  'functions/api/resources.ts': { table: 'readWrite', workflow: false, users: false, hmacKey: false },
+  'functions/api/links.ts': { table: 'readWrite', workflow: false, users: false, hmacKey: false },
 };
-export const DEFAULT_API_PERMISSIONS: ApiPermissions = { table: 'readWrite', workflow: true, users: false };
+export const DEFAULT_API_PERMISSIONS: ApiPermissions = {
+  table: 'readWrite',
+  workflow: true,
+  users: false,
+  hmacKey: false,
+};
 
 /** `functions/api/referrals.ts` → `api-referrals` (the function is `peerpath-<region>-api-referrals`). */
 export const apiFunctionNameFor = (file: string): string => `api-${basename(file, '.ts')}`;
@@ -82,8 +89,6 @@ export interface PeerPathApiProps {
   userPool: cognito.IUserPool;
   /** The client whose ID tokens the API accepts (the pages'). */
   userPoolClient: cognito.IUserPoolClient;
-  /** The pages' origin (CORS). */
-  webUrl: string;
   functionDefaults: FunctionDefaults;
 }
 
@@ -103,24 +108,12 @@ export class PeerPathApi extends StackPart {
 
   constructor(scope: Construct, id: string, props: PeerPathApiProps) {
     super(scope, id);
-    const { config, data, workflow, userPool, userPoolClient, webUrl, functionDefaults } = props;
+    const { config, data, workflow, userPool, userPoolClient, functionDefaults } = props;
     const region = config.region;
     this.httpApi = new apigwv2.HttpApi(this, 'Api', {
       apiName: `peerpath-${region}`,
       description: `PeerPath ${config.displayName} API`,
       createDefaultStage: false,
-      corsPreflight: {
-        allowOrigins: [webUrl],
-        allowMethods: [
-          apigwv2.CorsHttpMethod.GET,
-          apigwv2.CorsHttpMethod.POST,
-          apigwv2.CorsHttpMethod.PATCH,
-          apigwv2.CorsHttpMethod.OPTIONS,
-        ],
-        allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
-        exposeHeaders: ['retry-after'],
-        maxAge: Duration.hours(1),
-      },
     });
     this.stage = new apigwv2.HttpStage(this, 'ApiStage', {
       httpApi: this.httpApi,
@@ -201,6 +194,7 @@ export class PeerPathApi extends StackPart {
         }),
       );
     }
+    if (permissions.hmacKey) props.data.grantHmacKey(grantee);
     if (permissions.users) {
       grantee.addToRolePolicy(
         new iam.PolicyStatement({

@@ -1,8 +1,10 @@
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { ROLES } from '#domain/roles.ts';
 import type { RegionConfig } from '../regions.ts';
+import { RETAINED_EXCEPT_ON_CREATE } from './data.ts';
 import { nameFor, StackPart } from './stack-part.ts';
 
 /** `peer-worker` → `PeerWorker`. */
@@ -12,6 +14,15 @@ export const pascal = (text: string): string =>
     .filter(Boolean)
     .map((part) => part[0]!.toUpperCase() + part.slice(1))
     .join('');
+
+/** Sign-in requests per client IP in any 5 minutes before WAF answers 403. */
+export const SIGN_IN_RATE_LIMIT = 100;
+
+export const wafVisibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
+  cloudWatchMetricsEnabled: true,
+  sampledRequestsEnabled: true,
+  metricName,
+});
 
 export interface PeerPathAuthProps {
   config: RegionConfig;
@@ -24,6 +35,8 @@ export interface PeerPathAuthProps {
 export class PeerPathAuth extends StackPart {
   readonly userPool: cognito.UserPool;
   readonly userPoolDomain: cognito.UserPoolDomain;
+  /** The regional web ACL of the user pool (hosted sign-in and its API). */
+  readonly signInWebAcl: wafv2.CfnWebACL;
   private readonly region: RegionConfig['region'];
 
   constructor(scope: Construct, id: string, { config }: PeerPathAuthProps) {
@@ -65,7 +78,7 @@ export class PeerPathAuth extends StackPart {
           'when you first sign in.',
       },
       deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RETAINED_EXCEPT_ON_CREATE,
     });
     ROLES.forEach((role, index) => {
       this.userPool.addGroup(`Group${pascal(role)}`, {
@@ -73,6 +86,42 @@ export class PeerPathAuth extends StackPart {
         description: `PeerPath ${role}`,
         precedence: ROLES.length - index,
       });
+    });
+    // Sign-in is the one public surface the CloudFront web ACL does not cover: its own regional web ACL.
+    this.signInWebAcl = new wafv2.CfnWebACL(this, 'SignInWebAcl', {
+      name: nameFor(region, 'sign-in'),
+      description: `PeerPath ${region}: per-IP rate limit and AWS common rules on sign-in`,
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: wafVisibility(nameFor(region, 'sign-in')),
+      rules: [
+        {
+          name: 'RatePerIp',
+          priority: 0,
+          action: { block: {} },
+          statement: {
+            rateBasedStatement: {
+              limit: SIGN_IN_RATE_LIMIT,
+              evaluationWindowSec: 300,
+              aggregateKeyType: 'IP',
+            },
+          },
+          visibilityConfig: wafVisibility(nameFor(region, 'sign-in-rate')),
+        },
+        {
+          name: 'AWSManagedRulesCommonRuleSet',
+          priority: 1,
+          overrideAction: { none: {} },
+          statement: {
+            managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesCommonRuleSet' },
+          },
+          visibilityConfig: wafVisibility(nameFor(region, 'sign-in-common')),
+        },
+      ],
+    });
+    new wafv2.CfnWebACLAssociation(this, 'SignInWebAclAssociation', {
+      resourceArn: this.userPool.userPoolArn,
+      webAclArn: this.signInWebAcl.attrArn,
     });
     this.userPoolDomain = this.userPool.addDomain('SignInDomain', {
       cognitoDomain: { domainPrefix: config.cognitoDomainPrefix ?? `peerpath-${region}-${Aws.ACCOUNT_ID}` },

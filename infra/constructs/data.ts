@@ -1,9 +1,10 @@
-import { Aws, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { hmacKeyParameterName } from '#aws/ssm-secret-keys.ts';
 import { TABLE, tableNameFor } from '#data/table.ts';
 import type { ProgramRegion } from '#domain/roles.ts';
 import { nameFor, StackPart } from './stack-part.ts';
@@ -20,6 +21,13 @@ export const TABLE_WRITE_ACTIONS = [
   'dynamodb:ConditionCheckItem',
 ];
 
+/**
+ * The named, retained stateful resources (table, keys, user pool): kept on update and stack deletion, but
+ * deleted when the stack's first create fails and rolls back (`RetainExceptOnCreate`), so a retried first
+ * deploy does not meet a leftover table or user pool of the same name.
+ */
+export const RETAINED_EXCEPT_ON_CREATE = RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
+
 /** Every log group keeps a year of logs. */
 export const LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
 
@@ -35,14 +43,16 @@ export class PeerPathData extends StackPart {
   readonly dataKey: kms.Key;
   readonly logsKey: kms.Key;
   readonly table: dynamodb.TableV2;
+  private readonly region: ProgramRegion;
 
   constructor(scope: Construct, id: string, { region }: PeerPathDataProps) {
     super(scope, id);
+    this.region = region;
     this.dataKey = new kms.Key(this, 'DataKey', {
       alias: `alias/${nameFor(region, 'data')}`,
       description: `PeerPath ${region}: the table, topics and queues`,
       enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RETAINED_EXCEPT_ON_CREATE,
     });
     // CloudWatch alarms, and SES bounce and complaint events, publish to the encrypted ops topic.
     this.dataKey.addToResourcePolicy(
@@ -60,7 +70,7 @@ export class PeerPathData extends StackPart {
       alias: `alias/${nameFor(region, 'logs')}`,
       description: `PeerPath ${region}: CloudWatch log groups`,
       enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RETAINED_EXCEPT_ON_CREATE,
     });
     this.logsKey.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -92,8 +102,37 @@ export class PeerPathData extends StackPart {
       dynamoStream: dynamodb.StreamViewType.NEW_IMAGE,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RETAINED_EXCEPT_ON_CREATE,
     });
+  }
+
+  /**
+   * Reading the region's HMAC key: `ssm:GetParameter` on its SecureString parameter, and `kms:Decrypt` of the
+   * data key only when SSM asks for it on that parameter. The operator creates the parameter, encrypted with
+   * this data key (README, "The client-pointer key"); CloudFormation cannot create a SecureString.
+   */
+  grantHmacKey(grantee: iam.IGrantable): void {
+    const stack = Stack.of(this);
+    const parameterArn = stack.formatArn({
+      service: 'ssm',
+      resource: 'parameter',
+      resourceName: hmacKeyParameterName(this.region).replace(/^\//, ''),
+    });
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [parameterArn] }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [this.dataKey.keyArn],
+        conditions: {
+          StringEquals: {
+            'kms:ViaService': `ssm.${stack.region}.amazonaws.com`,
+            'kms:EncryptionContext:PARAMETER_ARN': parameterArn,
+          },
+        },
+      }),
+    );
   }
 
   /** A retained log group in `scope`, encrypted with the logs key, with the stack's retention. */

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -8,6 +8,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as triggers from 'aws-cdk-lib/triggers';
 import type { Construct } from 'constructs';
 import type { RegionConfig } from '../regions.ts';
 import type { PeerPathFunction } from './peerpath-function.ts';
@@ -26,7 +27,16 @@ export interface AlarmTargets {
   functions: PeerPathFunction[];
   /** The scheduled reconciler: an alarm when it stops running. */
   followUp: PeerPathFunction;
+  /** The user pool's regional web ACL (its name): an alarm when it blocks requests. */
+  signInWebAclName: string;
 }
+
+/** 4xx answers of the API in 5 minutes that raise the alarm. */
+export const API_4XX_PER_5_MINUTES = 50;
+
+/** The ARNs of this program region's alarms in the stack's account and AWS region. */
+export const alarmArnPattern = (region: RegionConfig['region']): string =>
+  `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:${nameFor(region, '*')}`;
 
 type AlarmOptions = Omit<cloudwatch.AlarmProps, 'alarmName' | 'evaluationPeriods'>;
 
@@ -41,6 +51,8 @@ export class PeerPathOps extends StackPart {
   readonly eventBus: events.EventBus;
   readonly tracingPolicy: iam.ManagedPolicy;
   readonly alarms: cloudwatch.Alarm[] = [];
+  /** Runs the reconciler once during the first deploy (see {@link PeerPathOps.addAlarms}). */
+  followUpFirstRun: triggers.Trigger | undefined;
   private readonly region: RegionConfig['region'];
 
   constructor(scope: Construct, id: string, { config, dataKey }: PeerPathOpsProps) {
@@ -64,6 +76,20 @@ export class PeerPathOps extends StackPart {
     for (const email of config.opsEmails) {
       this.opsTopic.addSubscription(new subscriptions.EmailSubscription(email));
     }
+    // `enforceSSL` gives the topic a policy holding only its deny; without this statement CloudWatch could
+    // not publish a single alarm. Only this account's alarms of this program region (`peerpath-<region>-*`).
+    this.opsTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.opsTopic.topicArn],
+        conditions: {
+          ArnLike: { 'aws:SourceArn': alarmArnPattern(region) },
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        },
+      }),
+    );
     this.eventBus = new events.EventBus(this, 'EventBus', { eventBusName: `peerpath-${region}` });
 
     this.tracingPolicy = new iam.ManagedPolicy(this, 'TracingPolicy', {
@@ -93,7 +119,7 @@ export class PeerPathOps extends StackPart {
   }
 
   /** API 5xx, every function's errors, failed executions, dead letters, and the reconciler not running. */
-  addAlarms({ httpApi, stateMachine, functions, followUp }: AlarmTargets): void {
+  addAlarms({ httpApi, stateMachine, functions, followUp, signInWebAclName }: AlarmTargets): void {
     const fiveMinutes = Duration.minutes(5);
     const shortName = (fn: PeerPathFunction) => fn.functionName.slice(`peerpath-${this.region}-`.length);
     this.alarm(
@@ -104,6 +130,33 @@ export class PeerPathOps extends StackPart {
         alarmDescription: 'The API answered with a 5xx',
       },
       'api-5xx',
+    );
+    // 4xx includes the stage's 429s (throttled) and the authorizer's 401s: many in 5 minutes is someone
+    // probing or a client gone wrong. (Requests the CloudFront web ACL blocks never reach the API: their
+    // counts are the web ACL's metrics in us-east-1.)
+    this.alarm(
+      'Api4xxAlarm',
+      {
+        metric: httpApi.metricClientError({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+        threshold: API_4XX_PER_5_MINUTES,
+        alarmDescription: `The API answered ${API_4XX_PER_5_MINUTES} or more 4xx (401, 404, 429…) in 5 minutes`,
+      },
+      'api-4xx',
+    );
+    this.alarm(
+      'SignInBlockedAlarm',
+      {
+        metric: new cloudwatch.Metric({
+          namespace: 'AWS/WAFV2',
+          metricName: 'BlockedRequests',
+          dimensionsMap: { WebACL: signInWebAclName, Region: Stack.of(this).region, Rule: 'ALL' },
+          period: fiveMinutes,
+          statistic: cloudwatch.Stats.SUM,
+        }),
+        threshold: 1,
+        alarmDescription: 'The sign-in web ACL blocked requests (rate limit per IP or AWS common rules)',
+      },
+      'sign-in-blocked',
     );
     for (const fn of functions) {
       this.alarm(
@@ -140,7 +193,18 @@ export class PeerPathOps extends StackPart {
         `${shortName(fn)}-dlq`,
       );
     }
-    this.alarm(
+    // A fresh deploy has no invocation yet, and missing data counts as "not running": the alarm would start in
+    // ALARM. The reconciler runs once during the deploy (an idempotent run over the region's open referrals;
+    // never again on updates), and the alarm is created only after that run has returned, so its first
+    // evaluation sees an invocation.
+    const firstRun = new triggers.Trigger(this, 'FollowUpFirstRun', {
+      handler: followUp.function,
+      invocationType: triggers.InvocationType.REQUEST_RESPONSE,
+      timeout: Duration.minutes(5),
+      executeOnHandlerChange: false,
+    });
+    this.followUpFirstRun = firstRun;
+    const notRunning = this.alarm(
       'FollowUpNotRunningAlarm',
       {
         metric: followUp.function.metricInvocations({
@@ -154,5 +218,6 @@ export class PeerPathOps extends StackPart {
       },
       'follow-up-not-running',
     );
+    notRunning.node.addDependency(firstRun);
   }
 }

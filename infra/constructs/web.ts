@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -30,6 +32,28 @@ export interface WebConfig {
 
 export interface PeerPathWebProps {
   config: RegionConfig;
+  /** The CLOUDFRONT-scope web ACL (us-east-1, the region's edge stack) in front of the pages and the API. */
+  webAclArn?: string;
+}
+
+/**
+ * The role of the page deployments. CDK's BucketDeployment grants `cloudfront:CreateInvalidation` and
+ * `GetInvalidation` on `*`; both support the distribution's ARN, so that grant is narrowed to it.
+ */
+class WebDeploymentRole extends iam.Role {
+  distributionArn: string | undefined;
+
+  override addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
+    const json = statement.toStatementJson() as { Action?: string | string[]; Resource?: string | string[] };
+    const actions = ([] as string[]).concat(json.Action ?? []);
+    const isInvalidation = actions.length > 0 && actions.every((a) => a.startsWith('cloudfront:'));
+    if (isInvalidation && this.distributionArn && String(json.Resource) === '*') {
+      return super.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions, resources: [this.distributionArn] }),
+      );
+    }
+    return super.addToPrincipalPolicy(statement);
+  }
 }
 
 /**
@@ -46,7 +70,7 @@ export class PeerPathWeb extends StackPart {
   readonly redirectUri: string;
   private readonly region: ProgramRegion;
 
-  constructor(scope: Construct, id: string, { config }: PeerPathWebProps) {
+  constructor(scope: Construct, id: string, { config, webAclArn }: PeerPathWebProps) {
     super(scope, id);
     const region = config.region;
     this.region = region;
@@ -112,13 +136,82 @@ export class PeerPathWeb extends StackPart {
         },
       },
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      // A custom domain gets its ACM certificate and TLS 1.2 or later; the default *.cloudfront.net
+      // certificate cannot be given a security policy (CloudFront keeps TLSv1 for it).
+      ...(config.webDomain
+        ? {
+            domainNames: [config.webDomain.domainName],
+            certificate: acm.Certificate.fromCertificateArn(
+              this,
+              'WebCertificate',
+              config.webDomain.certificateArn,
+            ),
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
+      ...(webAclArn ? { webAclId: webAclArn } : {}),
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
       enableLogging: true,
       logBucket: this.accessLogsBucket,
       logFilePrefix: 'cloudfront/',
     });
-    this.webUrl = `https://${this.distribution.distributionDomainName}`;
+    this.webUrl = `https://${config.webDomain?.domainName ?? this.distribution.distributionDomainName}`;
     this.redirectUri = `${this.webUrl}/`;
+  }
+
+  /** The path the region's API is served under on the pages' origin: `/<region>/*` (as `npm start` does). */
+  get apiPathPattern(): string {
+    return `/${this.region}/*`;
+  }
+
+  /** The API's base URL on the pages' origin (same origin: no CORS): `https://<pages>/<region>`. */
+  get sameOriginApiUrl(): string {
+    return `${this.webUrl}/${this.region}`;
+  }
+
+  /**
+   * Serves the region's API through the distribution (so the CloudFront web ACL sees every API request):
+   * `/<region>/*` goes to the HTTP API with the prefix removed, never cached, every viewer header but Host
+   * forwarded. GET and HEAD requests keep `Authorization` only if the cache policy names it, so the API's
+   * cache policy keys on it with a TTL of 0 (and at most 1 second when a response asks to be cached).
+   * `/docs*`, `/config.json` and everything else stay with the pages.
+   */
+  serveApi(httpApi: apigwv2.IHttpApi): void {
+    const prefix = `/${this.region}`;
+    const stripRegion = new cloudfront.Function(this, 'ApiPathFunction', {
+      functionName: nameFor(this.region, 'api-path'),
+      comment: `Removes ${prefix} before the request goes to the API`,
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      code: cloudfront.FunctionCode.fromInline(
+        `function handler(event) { var request = event.request; var rest = request.uri.substring(${prefix.length});` +
+          " request.uri = rest.length > 0 ? rest : '/'; return request; }",
+      ),
+    });
+    const cachePolicy = new cloudfront.CachePolicy(this, 'ApiCachePolicy', {
+      cachePolicyName: nameFor(this.region, 'api'),
+      comment: 'The API: not cached; Authorization reaches the API on every method',
+      defaultTtl: Duration.seconds(0),
+      minTtl: Duration.seconds(0),
+      maxTtl: Duration.seconds(1),
+      headerBehavior: cloudfront.CacheHeaderBehavior.allowList('Authorization'),
+      queryStringBehavior: cloudfront.CacheQueryStringBehavior.all(),
+      cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+    });
+    const stack = Stack.of(this);
+    const origin = new origins.HttpOrigin(`${httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
+      protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+    });
+    this.distribution.addBehavior(this.apiPathPattern, origin, {
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+      cachePolicy,
+      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+      functionAssociations: [
+        { function: stripRegion, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
+      ],
+    });
   }
 
   /**
@@ -130,10 +223,11 @@ export class PeerPathWeb extends StackPart {
     webDistDir: string,
     data: PeerPathData,
   ): { role: iam.Role; deployments: s3deploy.BucketDeployment[] } {
-    const role = new iam.Role(this, 'WebDeploymentRole', {
+    const role = new WebDeploymentRole(this, 'WebDeploymentRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `PeerPath ${this.region}: copies the pages and config.json to the web bucket`,
     });
+    role.distributionArn = this.distribution.distributionArn;
     const deploymentLogs = data.logGroup(this, 'WebDeploymentLogs');
     deploymentLogs.grantWrite(role);
     const deployment = {

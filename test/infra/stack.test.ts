@@ -79,7 +79,11 @@ describe('the CDK app', () => {
   it('has one termination-protected stack per program region, named PeerPath-<region>', () => {
     const ids = assembly.stacks.map((s) => s.stackName).sort();
 
-    expect(ids).toEqual(PROGRAM_REGIONS.map((region) => `PeerPath-${region}`).sort());
+    // Each with its us-east-1 companion holding the CloudFront web ACL.
+    expect(ids).toEqual(
+      PROGRAM_REGIONS.flatMap((region) => [`PeerPath-${region}`, `PeerPath-${region}-edge`]).sort(),
+    );
+    expect(assembly.getStackByName(`${STACK_ID}-edge`).environment.region).toBe('us-east-1');
     for (const artifact of assembly.stacks) expect(artifact.terminationProtection).toBe(true);
     expect(assembly.getStackByName(STACK_ID).environment.region).toBe(regionConfig(REGION).awsRegion);
   });
@@ -145,7 +149,7 @@ describe(`the ${STACK_ID} stack`, () => {
     });
     template.hasResource('AWS::KMS::Key', {
       Properties: Match.objectLike({ EnableKeyRotation: true }),
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
     });
     expect(resourcesOf('AWS::KMS::Key').every(([, key]) => props(key).EnableKeyRotation === true)).toBe(true);
   });
@@ -445,7 +449,11 @@ describe(`the ${STACK_ID} stack`, () => {
       ['apiUrl', 'region', 'userPoolId', 'userPoolClientId', 'cognitoDomain', 'redirectUri'].sort(),
     );
     expect(config.region).toBe(REGION);
-    expect(markerValue(config.apiUrl)).toEqual({ 'Fn::GetAtt': [logicalId(stack.httpApi), 'ApiEndpoint'] });
+    // Same origin as the pages: the distribution serves the API under /<region>.
+    expect(config.apiUrl).toMatch(new RegExp(`^https://<<marker:0xbaba:\\d+>>/${REGION}$`));
+    expect(markerValue(config.apiUrl)).toEqual({
+      'Fn::GetAtt': [logicalId(stack.distribution), 'DomainName'],
+    });
     expect(markerValue(config.userPoolId)).toEqual({ Ref: logicalId(stack.userPool) });
     expect(markerValue(config.userPoolClientId)).toEqual({ Ref: logicalId(stack.userPoolClient) });
     expect(config.cognitoDomain).toMatch(

@@ -177,7 +177,7 @@ describe.each(STACKS)('%s: what cdk-nag does not check', (stackName) => {
         SSESpecification: { KMSMasterKeyId: keyRef('data') },
       });
     }
-    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.DeletionPolicy).toBe('RetainExceptOnCreate');
     expect(table.UpdateReplacePolicy).toBe('Retain');
   });
 
@@ -186,11 +186,11 @@ describe.each(STACKS)('%s: what cdk-nag does not check', (stackName) => {
     const keys = entriesOf(template(), 'AWS::KMS::Key');
 
     expect(props(pool).DeletionProtection).toBe('ACTIVE');
-    expect(pool.DeletionPolicy).toBe('Retain');
+    expect(pool.DeletionPolicy).toBe('RetainExceptOnCreate');
     expect(keys).toHaveLength(2);
     for (const [id, key] of keys) {
       expect(props(key).EnableKeyRotation, id).toBe(true);
-      expect(key.DeletionPolicy, id).toBe('Retain');
+      expect(key.DeletionPolicy, id).toBe('RetainExceptOnCreate');
     }
   });
 

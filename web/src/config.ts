@@ -6,7 +6,8 @@ import { ProgramRegionSchema } from '#domain/roles.ts';
  *
  * In the cloud the stack writes `/config.json` beside the pages (S3 + CloudFront):
  *   { apiUrl, region, userPoolId, userPoolClientId, cognitoDomain, redirectUri }
- * `apiUrl` is the region's HTTP API base URL; `cognitoDomain` the hosted sign-in domain (with or without
+ * `apiUrl` is the region's API base URL on the pages' own origin (`https://<pages>/<region>`: CloudFront serves
+ * the API under `/<region>/*`, behind its web ACL), so the pages call it without CORS; `cognitoDomain` the hosted sign-in domain (with or without
  * `https://`); `redirectUri` the pages' own URL as registered on the app client (callback and sign-out).
  *
  * Locally (`npm start`) there is no `/config.json` (404): the API is under `/{region}` on the same origin and

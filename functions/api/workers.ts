@@ -42,7 +42,7 @@ export function recentMonths(current: string, count: number): string[] {
 }
 
 /** A peer worker may touch only their own profile: anyone else's is 404, as if absent. */
-function checkOwnProfile(caller: Caller, id: string): void {
+export function checkOwnProfile(caller: Caller, id: string): void {
   if (!isStaff(caller) && id !== caller.sub) throw new NotFoundError();
 }
 

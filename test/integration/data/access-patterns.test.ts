@@ -27,6 +27,7 @@ import {
   seedWorker,
   type TestStore,
 } from '../../support/store.ts';
+import { workforceExercises } from './workforce-patterns.ts';
 
 /**
  * Every entry of ACCESS_PATTERNS is exercised here against DynamoDB Local: the data comes back, and the
@@ -198,6 +199,7 @@ const exercises: Record<AccessPatternName, () => Promise<void>> = {
     store.requests.length = 0;
     expect((await getIdempotencyRecord(store, claim))?.referralId).toBe(referral.id);
   },
+  ...workforceExercises(() => store),
 };
 
 function rangeAroundNow() {

@@ -114,5 +114,5 @@ export async function listTimeEntries(store: Store, workerId: string, month: str
       ':prefix': `${WorkforceSK.TIME_PREFIX}${month}-`,
     },
   });
-  return items.map((item) => withoutInternals<TimeEntry>(item));
+  return items.map((item) => withoutInternals<TimeEntry>(item, ['updatedAt']));
 }

@@ -57,5 +57,5 @@ export async function listSupervision(
     page,
     { attribute: 'pk', value: partition },
   );
-  return { ...out, items: out.items.map((item) => withoutInternals<SupervisionEntry>(item)) };
+  return { ...out, items: out.items.map((item) => withoutInternals<SupervisionEntry>(item, ['updatedAt'])) };
 }

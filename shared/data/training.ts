@@ -12,7 +12,7 @@ import { cond, transact, tx } from './tx.ts';
  */
 
 export function toTrainingRecord(item: Record<string, unknown>): TrainingRecord {
-  return withoutInternals<TrainingRecord>(item, ['alertedAt']);
+  return withoutInternals<TrainingRecord>(item, ['alertedAt', 'region', 'updatedAt']);
 }
 
 /** Writes a record for an existing worker (404 otherwise, nothing written). */

@@ -159,6 +159,11 @@ export const ALERT_KINDS = [
   'REFERRAL_CLOSED',
   'REFERRAL_DECLINED',
   'POSSIBLE_DUPLICATE',
+  // the workforce (issue 17)
+  'TRAINING_EXPIRING',
+  'CONTRACT_ENDING',
+  'HOURS_NEAR_LIMIT',
+  'SUPERVISION_DUE',
 ] as const;
 export const AlertKindSchema = z.enum(ALERT_KINDS);
 export type AlertKind = z.infer<typeof AlertKindSchema>;

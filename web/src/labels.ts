@@ -219,6 +219,10 @@ export const ALERT_LABELS: Record<AlertKind, string> = {
   REFERRAL_CLOSED: 'A referral was closed',
   REFERRAL_DECLINED: 'A referral was declined',
   POSSIBLE_DUPLICATE: 'Possible duplicate referral',
+  TRAINING_EXPIRING: 'A training expires soon',
+  CONTRACT_ENDING: 'A contract ends soon',
+  HOURS_NEAR_LIMIT: 'Paid hours near the month’s limit',
+  SUPERVISION_DUE: 'A worker is due for supervision',
 };
 
 export const CRITERION_LABELS: Record<Criterion, string> = {

@@ -10,8 +10,9 @@ import {
   type ReconcilerGateway,
   reconcileOpenReferrals,
 } from './reconcile.ts';
+import { type WorkforceFollowUpResult, workforceFollowUp } from './workforce-follow-up.ts';
 
-export interface FollowUpResult {
+export interface FollowUpResult extends WorkforceFollowUpResult {
   debriefsOverdue: number;
   consentsExpiring: number;
 }
@@ -26,7 +27,11 @@ export async function followUp(
   deps: Pick<TaskDeps, 'store' | 'notifier' | 'events' | 'timers'>,
   now: Date = deps.store.now(),
 ): Promise<FollowUpResult> {
-  const result: FollowUpResult = { debriefsOverdue: 0, consentsExpiring: 0 };
+  const result: FollowUpResult = {
+    debriefsOverdue: 0,
+    consentsExpiring: 0,
+    ...(await workforceFollowUp(deps, now)),
+  };
 
   for (const debrief of await listOverdueDebriefs(deps.store, now)) {
     await raiseAlert(deps, {

@@ -21,6 +21,7 @@ export interface CallerOf<R> {
   get(path: string, headers?: Record<string, string>): Promise<R>;
   post(path: string, body?: unknown, headers?: Record<string, string>): Promise<R>;
   patch(path: string, body?: unknown, headers?: Record<string, string>): Promise<R>;
+  put(path: string, body?: unknown, headers?: Record<string, string>): Promise<R>;
 }
 
 /** `tokenFor`, asked once per (role, region, sub). */
@@ -57,6 +58,7 @@ export function callerBuilder<R>(
       get: (path, headers) => call('GET')(path, undefined, headers),
       post: call('POST'),
       patch: call('PATCH'),
+      put: call('PUT'),
     };
   };
 }

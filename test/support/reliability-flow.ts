@@ -20,6 +20,7 @@ export interface FlowCaller {
   get<T = any>(path: string, headers?: Record<string, string>): Promise<Reply<T>>;
   post<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply<T>>;
   patch<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply<T>>;
+  put<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply<T>>;
 }
 
 /** What `startTestApi()` returns satisfies this; so does the bench's client. */

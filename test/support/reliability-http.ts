@@ -144,6 +144,7 @@ export function flowApiOver(
         get: <T>(path: string, headers?: Record<string, string>) => call('GET')<T>(path, undefined, headers),
         post: call('POST'),
         patch: call('PATCH'),
+        put: call('PUT'),
       };
     },
   };

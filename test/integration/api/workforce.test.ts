@@ -252,6 +252,30 @@ describe('the supervision log', () => {
   });
 });
 
+describe('self-service', () => {
+  it.each([
+    ['gender', 'MAN'],
+    ['languages', ['French']],
+    ['livedExperience', ['TRAUMA']],
+  ])('refuses a worker changing their own matching attribute %s (403, unchanged)', async (field, value) => {
+    // Prepare
+    const worker = await newWorker();
+    const before = await asWorker(worker).get(`/workers/${worker}`);
+
+    // Act
+    const response = await asWorker(worker).patch(`/workers/${worker}`, { [field]: value, version: 1 });
+    const byCoordinator = await api
+      .as('coordinator')
+      .patch(`/workers/${worker}`, { [field]: value, version: before.body.version });
+
+    // Assess
+    expect(response.status).toBe(403);
+    expect(byCoordinator.status).toBe(200);
+    expect(byCoordinator.body[field]).toEqual(value);
+    expect(byCoordinator.body.version).toBe(before.body.version + 1);
+  });
+});
+
 describe('who may call each workforce route', () => {
   const cases = Object.keys(workforceRoutes).flatMap((id) => {
     const route = routes[id as keyof typeof routes];

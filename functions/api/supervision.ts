@@ -1,7 +1,11 @@
 import { ROUTES, routes } from '#api/routes.ts';
 import { type Debrief, listDebriefs, markDebriefDone } from '#data/debriefs.ts';
+import { listSupervision, logSupervision } from '#data/supervision.ts';
+import { getWorker } from '#data/workers.ts';
+import { settingsFromEnv } from '#domain/settings.ts';
 import { apiHandler, json, routeDispatcher } from '#http/middleware.ts';
 import { depsFor } from './access.ts';
+import { checkOwnProfile } from './workers.ts';
 
 /**
  * Supervision debriefs of the caller's region (one per session logged with `debriefNeeded`; its id is the
@@ -42,4 +46,33 @@ export const done = apiHandler(routes.completeDebrief, async ({ caller, params }
   return json(200, debriefView(debrief));
 });
 
-export const dispatch = routeDispatcher(ROUTES, 'functions/api/supervision.ts', { list, done });
+/** A worker's supervision log: coordinators write it; the worker reads their own (others' are 404). */
+export const listLog = apiHandler(routes.listSupervision, async ({ caller, params, query }) => {
+  checkOwnProfile(caller, params.id);
+  const { store } = depsFor(caller);
+  const [, page] = await Promise.all([
+    getWorker(store, params.id),
+    listSupervision(store, params.id, {
+      limit: query.limit,
+      ...(query.nextToken !== undefined ? { nextToken: query.nextToken } : {}),
+    }),
+  ]);
+  return json(200, page);
+});
+
+export const logEntry = apiHandler(routes.logSupervision, async ({ caller, params, body }) => {
+  const entry = await logSupervision(depsFor(caller).store, {
+    workerId: params.id,
+    entry: body,
+    by: caller.sub,
+    maxPaidMinutesPerDay: settingsFromEnv(process.env).maxPaidMinutesPerDay,
+  });
+  return json(201, entry);
+});
+
+export const dispatch = routeDispatcher(ROUTES, 'functions/api/supervision.ts', {
+  list,
+  done,
+  listLog,
+  logEntry,
+});

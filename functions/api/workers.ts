@@ -23,8 +23,18 @@ import { depsFor } from './access.ts';
 /** Months of paid minutes on a worker's view: this one and the two before (program time zone). */
 const MINUTES_MONTHS = 3;
 
-/** Fields only staff may change on a profile. */
-const STAFF_ONLY_FIELDS = ['maxCaseload', 'active', 'trainingCompleted'] as const;
+/**
+ * Fields only staff may change on a profile: what the program decides, and the matching attributes
+ * (gender, languages, lived experience), which a worker editing their own would steer their matches.
+ */
+const STAFF_ONLY_FIELDS = [
+  'maxCaseload',
+  'active',
+  'trainingCompleted',
+  'gender',
+  'languages',
+  'livedExperience',
+] as const;
 
 const isStaff = (caller: Caller) => caller.role === Role.COORDINATOR || caller.role === Role.ADMIN;
 
@@ -43,7 +53,7 @@ export function recentMonths(current: string, count: number): string[] {
 }
 
 /** A peer worker may touch only their own profile: anyone else's is 404, as if absent. */
-function checkOwnProfile(caller: Caller, id: string): void {
+export function checkOwnProfile(caller: Caller, id: string): void {
   if (!isStaff(caller) && id !== caller.sub) throw new NotFoundError();
 }
 

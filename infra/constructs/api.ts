@@ -51,6 +51,9 @@ export const API_PERMISSIONS: Readonly<Record<string, ApiPermissions>> = {
   'functions/api/meetings.ts': { table: 'readWrite', workflow: false, users: false, hmacKey: false },
   'functions/api/resources.ts': { table: 'readWrite', workflow: false, users: false, hmacKey: false },
   'functions/api/links.ts': { table: 'readWrite', workflow: false, users: false, hmacKey: false },
+  // Training records, contracts and other paid time touch the table only.
+  'functions/api/training.ts': { table: 'readWrite', workflow: false, users: false, hmacKey: false },
+  'functions/api/contracts.ts': { table: 'readWrite', workflow: false, users: false, hmacKey: false },
 };
 export const DEFAULT_API_PERMISSIONS: ApiPermissions = {
   table: 'readWrite',

@@ -1,4 +1,5 @@
 import { defineRoutes, type RouteSpec } from '#api/route.ts';
+import { workforceRoutes } from '#api/routes-workforce.ts';
 import { NotificationPreferencesSchema } from '#domain/notifications.ts';
 import { ReferralInputSchema, ReferralPatchSchema } from '#domain/referral.ts';
 import { Role, type Role as RoleType } from '#domain/roles.ts';
@@ -576,6 +577,7 @@ export const routes = defineRoutes({
     produces: 'text/html',
     handler: { file: OPENAPI, export: 'docs' },
   },
+  ...workforceRoutes,
 });
 
 export type RouteId = keyof typeof routes;

@@ -205,6 +205,93 @@ export const IndexKeys = {
   deliverySort: (nextAttemptAt: string, deliveryId: string) => `${nextAttemptAt}#${deliveryId}`,
 };
 
+// --- workforce: training, contracts, paid time, supervision (issue 17) -------------------------------
+//
+// | training record | WORKER#<sub> | TRAINING#<recordId>            | REGION#<r>#TRAINING#EXPIRY / <expiresOn>#<sub>#<id> (expiring ones) |
+// | contract        | WORKER#<sub> | CONTRACT                       | REGION#<r>#CONTRACTS / <end>#<sub>                                  |
+// | time entry      | WORKER#<sub> | TIME#<date>#<entryId>          |                                                                     |
+// | supervision     | WORKER#<sub> | SUPERVISION#<date>#<entryId>   |                                                                     |
+//
+// A worker's own items share the worker's partition (one Query per list, by date where it matters); the
+// region-wide sweeps (expiring training, ending contracts) read GSI1 partitions ordered by date.
+
+export const WorkforceItemType = {
+  TRAINING_RECORD: 'TRAINING_RECORD',
+  CONTRACT: 'CONTRACT',
+  TIME_ENTRY: 'TIME_ENTRY',
+  SUPERVISION: 'SUPERVISION',
+} as const;
+
+export const WorkforceSK = {
+  TRAINING_PREFIX: 'TRAINING#',
+  CONTRACT: 'CONTRACT',
+  TIME_PREFIX: 'TIME#',
+  SUPERVISION_PREFIX: 'SUPERVISION#',
+} as const;
+
+export const WorkforceKeys = {
+  trainingRecord: (workerId: string, recordId: string): ItemKey => ({
+    pk: workerPartition(workerId),
+    sk: `${WorkforceSK.TRAINING_PREFIX}${part(recordId, 'recordId')}`,
+  }),
+  contract: (workerId: string): ItemKey => ({ pk: workerPartition(workerId), sk: WorkforceSK.CONTRACT }),
+  timeEntry: (workerId: string, date: string, entryId: string): ItemKey => ({
+    pk: workerPartition(workerId),
+    sk: `${WorkforceSK.TIME_PREFIX}${part(date, 'date')}#${part(entryId, 'entryId')}`,
+  }),
+  supervision: (workerId: string, date: string, entryId: string): ItemKey => ({
+    pk: workerPartition(workerId),
+    sk: `${WorkforceSK.SUPERVISION_PREFIX}${part(date, 'date')}#${part(entryId, 'entryId')}`,
+  }),
+  /** GSI1 (records with an expiry): a region's training records by expiry date. */
+  trainingExpiry: (region: ProgramRegion) => `REGION#${region}#TRAINING#EXPIRY`,
+  trainingExpirySort: (expiresOn: string, workerId: string, recordId: string) =>
+    `${expiresOn}#${workerId}#${recordId}`,
+  /** GSI1: a region's contracts by end date. */
+  contracts: (region: ProgramRegion) => `REGION#${region}#CONTRACTS`,
+  contractSort: (end: string, workerId: string) => `${end}#${workerId}`,
+};
+
+export const WORKFORCE_ACCESS_PATTERN_NAMES = [
+  'training records of a worker',
+  'training expiring in a region',
+  'contract of a worker',
+  'contracts ending in a region',
+  'time entries of a worker by month',
+  'supervision log of a worker',
+] as const;
+
+const WORKFORCE_ACCESS_PATTERNS: readonly AccessPattern[] = [
+  {
+    name: 'training records of a worker',
+    operation: 'Query',
+    key: 'pk = WORKER#<sub>, begins_with(sk, TRAINING#)',
+  },
+  {
+    name: 'training expiring in a region',
+    operation: 'Query',
+    index: INDEX.GSI1,
+    key: 'gsi1pk = REGION#<r>#TRAINING#EXPIRY, gsi1sk < <date> (records with an expiry only)',
+  },
+  { name: 'contract of a worker', operation: 'GetItem', key: 'pk = WORKER#<sub>, sk = CONTRACT' },
+  {
+    name: 'contracts ending in a region',
+    operation: 'Query',
+    index: INDEX.GSI1,
+    key: 'gsi1pk = REGION#<r>#CONTRACTS, gsi1sk BETWEEN <from> AND <to> (by end date)',
+  },
+  {
+    name: 'time entries of a worker by month',
+    operation: 'Query',
+    key: 'pk = WORKER#<sub>, begins_with(sk, TIME#<yyyy-mm>-)',
+  },
+  {
+    name: 'supervision log of a worker',
+    operation: 'Query',
+    key: 'pk = WORKER#<sub>, begins_with(sk, SUPERVISION#) newest first (or by month)',
+  },
+];
+
 export interface AccessPattern {
   name: AccessPatternName;
   operation: 'GetItem' | 'Query';
@@ -242,6 +329,7 @@ export const ACCESS_PATTERN_NAMES = [
   'due deliveries of a region',
   'notification preferences of a person',
   'escalation watches due in a region',
+  ...WORKFORCE_ACCESS_PATTERN_NAMES,
 ] as const;
 export type AccessPatternName = (typeof ACCESS_PATTERN_NAMES)[number];
 
@@ -375,6 +463,7 @@ export const ACCESS_PATTERNS: readonly AccessPattern[] = [
     operation: 'Query',
     key: 'pk = ESCALATION#<r>, sk <= <now - urgentEscalation>#~ (deleted when escalated or acknowledged)',
   },
+  ...WORKFORCE_ACCESS_PATTERNS,
 ];
 
 // ---------------------------------------------------------------------------------------------------------

@@ -163,6 +163,11 @@ export const ALERT_KINDS = [
   'GOALS_ACHIEVED',
   // Issue 16: a link to a community resource with no update for 4 weeks (to the worker).
   'LINK_FOLLOW_UP_DUE',
+  // the workforce (issue 17)
+  'TRAINING_EXPIRING',
+  'CONTRACT_ENDING',
+  'HOURS_NEAR_LIMIT',
+  'SUPERVISION_DUE',
 ] as const;
 export const AlertKindSchema = z.enum(ALERT_KINDS);
 export type AlertKind = z.infer<typeof AlertKindSchema>;

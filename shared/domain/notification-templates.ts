@@ -50,6 +50,13 @@ const WORDS: Record<AlertKind, { title: string; todo: string }> = {
   REFERRAL_DECLINED: { title: 'A referral was declined', todo: 'Open the referral for the reason.' },
   POSSIBLE_DUPLICATE: { title: 'Possible duplicate referral', todo: 'Check the referral against the other.' },
   GOALS_ACHIEVED: { title: 'Goals achieved', todo: 'Confirm the closure.' },
+  TRAINING_EXPIRING: { title: 'A training expires soon', todo: 'Book the refresher course.' },
+  CONTRACT_ENDING: { title: 'A contract ends soon', todo: 'Renew the contract or plan the handover.' },
+  HOURS_NEAR_LIMIT: {
+    title: 'Paid hours near the month’s limit',
+    todo: 'Plan the rest of the month’s hours.',
+  },
+  SUPERVISION_DUE: { title: 'Supervision is due', todo: 'Book a supervision meeting with the worker.' },
   LINK_FOLLOW_UP_DUE: {
     title: 'A resource link needs a follow-up',
     todo: 'Ask the client how it went and update the link.',

@@ -57,6 +57,10 @@ const COORDINATOR_EMAIL: ReadonlySet<AlertKind> = new Set<AlertKind>([
   'DEBRIEF_OVERDUE',
   'CONSENT_EXPIRING',
   'POSSIBLE_DUPLICATE',
+  'TRAINING_EXPIRING',
+  'CONTRACT_ENDING',
+  'HOURS_NEAR_LIMIT',
+  'SUPERVISION_DUE',
 ]);
 
 /** Kinds one person is emailed about, by their role. */
@@ -69,6 +73,9 @@ const PERSON_EMAIL: Partial<Record<Role, ReadonlySet<AlertKind>>> = {
     'NO_SESSION',
     'DEBRIEF_REQUESTED',
     'LINK_FOLLOW_UP_DUE',
+    'TRAINING_EXPIRING',
+    'CONTRACT_ENDING',
+    'HOURS_NEAR_LIMIT',
   ]),
 };
 

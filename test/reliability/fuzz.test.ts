@@ -172,6 +172,15 @@ function validBody(route: RouteSpec): unknown {
       return { resourceId: known.referrals[0] };
     case 'moveLink':
       return { status: 'CONTACTED' };
+    // the workforce (issue 17)
+    case 'addTrainingRecord':
+      return { course: 'NALOXONE', completedOn: programDate(-10), expiresOn: programDate(300) };
+    case 'putContract':
+      return { start: programDate(-30), end: programDate(300), hoursPerMonth: 40 };
+    case 'logTime':
+      return { date: programDate(0), kind: 'ADMIN', minutes: 5 };
+    case 'logSupervision':
+      return { date: programDate(0), minutes: 5, kind: 'SUPERVISION', note: 'Check-in' };
     default:
       return undefined;
   }

@@ -48,6 +48,7 @@ export interface Caller {
   get<T = any>(path: string, headers?: Record<string, string>): Promise<CallResult<T>>;
   post<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<CallResult<T>>;
   patch<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<CallResult<T>>;
+  put<T = any>(path: string, body?: unknown, headers?: Record<string, string>): Promise<CallResult<T>>;
 }
 
 export interface TestApiOptions extends Partial<LocalStackOptions> {

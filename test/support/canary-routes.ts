@@ -211,6 +211,19 @@ export async function walkEveryRoute(target: CanaryTarget, canary: Canary): Prom
     'reportSummary',
     await coordinator.get(`/reports/summary?from=${programDate(-30)}&to=${programDate(0)}&note=${MARK}`, h),
   );
+  // the workforce: the canary in the supervision note, and in query strings and headers elsewhere
+  const w = `/workers/${a}`;
+  const day = programDate(0);
+  const course = { course: 'NALOXONE', completedOn: programDate(-10), expiresOn: programDate(20) };
+  keep('addTrainingRecord', await coordinator.post(`${w}/training${q}`, course, h));
+  keep('listTrainingRecords', await worker(a!).get(`${w}/training${q}`, h));
+  const contract = { start: programDate(-30), end: programDate(20), hoursPerMonth: 40 };
+  keep('putContract', await coordinator.put(`${w}/contract${q}`, contract, h));
+  keep('logTime', await worker(a!).post(`${w}/time${q}`, { date: day, kind: 'TRAVEL', minutes: 20 }, h));
+  keep('getContract', await worker(a!).get(`${w}/contract${q}`, h));
+  const note = { date: day, minutes: 30, kind: 'DEBRIEF', note: TEXT };
+  keep('logSupervision', await coordinator.post(`${w}/supervision`, note));
+  keep('listSupervision', await worker(a!).get(`${w}/supervision${q}`, h));
   keep('health', await coordinator.get(`/health${q}`, h));
   keep('openapi', await coordinator.get(`/openapi.json${q}`, h));
   keep('docs', await coordinator.get(`/docs${q}`, h));
@@ -311,6 +324,8 @@ export async function walkEveryRoute(target: CanaryTarget, canary: Canary): Prom
     'logSession',
     await worker(b!).post(`/referrals/${id}/sessions`, { ...sessionBody(TEXT), minutes: TEXT }),
   );
+  keep('logSupervision', await coordinator.post(`/workers/${a}/supervision`, { note: TEXT, kind: TEXT }));
+  keep('putContract', await coordinator.put(`/workers/${a}/contract`, { start: TEXT, end: TEXT }));
   keep(
     'createUser',
     await coordinator.post('/users', { email: TEXT, givenName: GIVEN, familyName: FAMILY, role: TEXT }),

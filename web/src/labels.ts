@@ -221,6 +221,10 @@ export const ALERT_LABELS: Record<AlertKind, string> = {
   POSSIBLE_DUPLICATE: 'Possible duplicate referral',
   GOALS_ACHIEVED: 'Goals achieved: confirm the closure',
   LINK_FOLLOW_UP_DUE: 'A resource link needs a follow-up',
+  TRAINING_EXPIRING: 'A training expires soon',
+  CONTRACT_ENDING: 'A contract ends soon',
+  HOURS_NEAR_LIMIT: 'Paid hours near the month’s limit',
+  SUPERVISION_DUE: 'A worker is due for supervision',
 };
 
 export const CRITERION_LABELS: Record<Criterion, string> = {

@@ -11,8 +11,9 @@ import {
   type ReconcilerGateway,
   reconcileOpenReferrals,
 } from './reconcile.ts';
+import { type WorkforceFollowUpResult, workforceFollowUp } from './workforce-follow-up.ts';
 
-export interface FollowUpResult {
+export interface FollowUpResult extends WorkforceFollowUpResult {
   debriefsOverdue: number;
   consentsExpiring: number;
   linksNudged: number;
@@ -28,7 +29,12 @@ export async function followUp(
   deps: Pick<TaskDeps, 'store' | 'notifier' | 'events' | 'directory' | 'timers'>,
   now: Date = deps.store.now(),
 ): Promise<FollowUpResult> {
-  const result: FollowUpResult = { debriefsOverdue: 0, consentsExpiring: 0, linksNudged: 0 };
+  const result: FollowUpResult = {
+    debriefsOverdue: 0,
+    consentsExpiring: 0,
+    linksNudged: 0,
+    ...(await workforceFollowUp(deps, now)),
+  };
 
   for (const debrief of await listOverdueDebriefs(deps.store, now)) {
     await raiseAlert(deps, {

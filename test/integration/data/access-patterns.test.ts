@@ -30,6 +30,7 @@ import {
   seedWorker,
   type TestStore,
 } from '../../support/store.ts';
+import { workforceExercises } from './workforce-patterns.ts';
 
 /**
  * Every entry of ACCESS_PATTERNS is exercised here against DynamoDB Local: the data comes back, and the
@@ -226,6 +227,7 @@ const exercises: Record<AccessPatternName, () => Promise<void>> = {
     expect(due.map((w) => w.alertId)).toContain(alert.id);
     expect(await listDueEscalations(store, new Date(Date.parse(alert.createdAt) - 1000))).toEqual([]);
   },
+  ...workforceExercises(() => store),
 };
 
 /** An alert to the coordinators written with one email delivery to `coord-1` (as raiseAlert writes it). */

@@ -208,6 +208,7 @@ export const ACCESS_PATTERN_NAMES = [
   'open debriefs due in a region',
   'all debriefs of a region',
   'idempotency record',
+  'referrals by client name prefix or birth date',
 ] as const;
 export type AccessPatternName = (typeof ACCESS_PATTERN_NAMES)[number];
 
@@ -320,4 +321,29 @@ export const ACCESS_PATTERNS: readonly AccessPattern[] = [
     operation: 'GetItem',
     key: 'pk = IDEMPOTENCY#<r>#<sub>#<key>, sk = IDEMPOTENCY (claimed by a conditional Put in the create transaction, ALL_OLD on refusal)',
   },
+  {
+    name: 'referrals by client name prefix or birth date',
+    operation: 'Query',
+    key: 'pk = SEARCH#<r>#<hmac of token>, sk = <createdAt>#<id> descending (newest first); then BatchGetItem of the referrals',
+  },
 ];
+
+// --- client search (search index entries) --------------------------------------------------------------
+//
+// | search entry | SEARCH#<r>#<hmac of a token> | <createdAt>#<referralId> | | | |
+//
+// One entry per (referral, token): each folded name prefix (`n:<prefix>`) and the birth date (`d:<date>`),
+// each keyed with the region's secret (shared/data/referral-search.ts), written in the referral's create
+// and correction transactions. Base-table items (no index): a search is one Query of one partition.
+
+export const SEARCH_ENTRY_TYPE = 'SEARCH_ENTRY';
+
+export const SearchKeys = {
+  partition: (region: ProgramRegion, tokenKey: string): string =>
+    `SEARCH#${region}#${part(tokenKey, 'searchKey')}`,
+  sort: (createdAt: string, referralId: string): string => `${createdAt}#${part(referralId, 'referralId')}`,
+  entry: (region: ProgramRegion, tokenKey: string, createdAt: string, referralId: string): ItemKey => ({
+    pk: SearchKeys.partition(region, tokenKey),
+    sk: SearchKeys.sort(createdAt, referralId),
+  }),
+};

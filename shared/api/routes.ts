@@ -16,6 +16,7 @@ import {
   WithdrawInputSchema,
 } from '#domain/work.ts';
 import { WorkerInputSchema, WorkerPatchSchema } from '#domain/worker.ts';
+import { searchRoutes } from './routes-search.ts';
 import {
   AlertListQuerySchema,
   AlertViewSchema,
@@ -531,6 +532,9 @@ export const routes = defineRoutes({
     produces: 'text/html',
     handler: { file: OPENAPI, export: 'docs' },
   },
+
+  // --- daily tools (issue 18): search, exports, planned sessions, goals, handover ----------------------
+  ...searchRoutes,
 });
 
 export type RouteId = keyof typeof routes;

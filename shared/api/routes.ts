@@ -16,6 +16,7 @@ import {
   WithdrawInputSchema,
 } from '#domain/work.ts';
 import { WorkerInputSchema, WorkerPatchSchema } from '#domain/worker.ts';
+import { exportRoutes } from './routes-exports.ts';
 import { searchRoutes } from './routes-search.ts';
 import {
   AlertListQuerySchema,
@@ -535,6 +536,7 @@ export const routes = defineRoutes({
 
   // --- daily tools (issue 18): search, exports, planned sessions, goals, handover ----------------------
   ...searchRoutes,
+  ...exportRoutes,
 });
 
 export type RouteId = keyof typeof routes;

@@ -112,6 +112,12 @@ export async function walkEveryRoute(target: CanaryTarget, canary: Canary): Prom
   );
   keep('listReferrals', await coordinator.get(`/referrals${q}`, h));
   keep('listReferrals', await clinician.get(`/referrals${q}`, h));
+  // The canary's name as a search term: it must reach no log line or access line either.
+  const term = `q=${encodeURIComponent(FAMILY)}&note=${encodeURIComponent(TEXT)}`;
+  const found = keep('searchReferrals', await coordinator.get(`/referrals/search?${term}`, h));
+  if (!found.body.items?.some((r: { id: string }) => r.id === id))
+    throw new Error('searchReferrals missed it');
+  keep('searchReferrals', await clinician.get(`/referrals/search?q=${encodeURIComponent(GIVEN)}`, h));
   keep('acceptReferral', await coordinator.post(`/referrals/${id}/accept${q}`, undefined, h));
   keep('referralCandidates', await coordinator.get(`/referrals/${id}/candidates${q}`, h));
   await target.waitingIn(id, Stage.AWAITING_MATCH);

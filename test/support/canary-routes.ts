@@ -211,6 +211,13 @@ export async function walkEveryRoute(target: CanaryTarget, canary: Canary): Prom
     'reportSummary',
     await coordinator.get(`/reports/summary?from=${programDate(-30)}&to=${programDate(0)}&note=${MARK}`, h),
   );
+  const period = `from=${programDate(-30)}&to=${programDate(0)}&note=${MARK}`;
+  keep('exportSummary', await coordinator.get(`/reports/summary.csv?${period}`, h));
+  keep(
+    'exportPaidTime',
+    await coordinator.get(`/reports/paid-time.csv?month=${programDate(0).slice(0, 7)}`, h),
+  );
+  keep('exportReferrals', await coordinator.get(`/reports/referrals.csv?${period}`, h));
   keep('health', await coordinator.get(`/health${q}`, h));
   keep('openapi', await coordinator.get(`/openapi.json${q}`, h));
   keep('docs', await coordinator.get(`/docs${q}`, h));

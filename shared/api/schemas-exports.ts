@@ -11,11 +11,9 @@ export const MonthQuerySchema = z.object({
 });
 
 /** A CSV file: UTF-8 with a byte-order mark, a header row, CRLF line ends. */
-export const CsvSchema = z
-  .string()
-  .check(
-    z.meta({
-      description: 'CSV (UTF-8 with a BOM; header row first)',
-      examples: ['\uFEFFworker_id,first_name,session_hours,total_hours\r\n'],
-    }),
-  );
+export const CsvSchema = z.string().check(
+  z.meta({
+    description: 'CSV (UTF-8 with a BOM; header row first)',
+    examples: ['\uFEFFworker_id,first_name,session_hours,total_hours\r\n'],
+  }),
+);

@@ -76,6 +76,8 @@ export class RouteTable {
       group.push(compiled);
       this.bySegments.set(count, group);
     }
+    // As API Gateway does: a literal segment wins over a parameter (`/referrals/search` over `/referrals/{id}`).
+    for (const group of this.bySegments.values()) group.sort((a, b) => paramCount(a) - paramCount(b));
   }
 
   match(method: string, path: string): Match {
@@ -103,6 +105,8 @@ export class RouteTable {
     return allow.length > 0 ? { allow } : undefined;
   }
 }
+
+const paramCount = (compiled: CompiledRoute): number => compiled.names.length;
 
 function segmentCount(path: string): number {
   let count = 0;

@@ -7,8 +7,9 @@ import { listSessionsBetween } from '#data/sessions.ts';
 import type { Store } from '#data/store.ts';
 import { listAllWorkers } from '#data/workers.ts';
 import type { Referral } from '#domain/referral.ts';
-import { programDayRange, referralsWithGoals, summarize } from '#domain/reports.ts';
+import { programDayRange, type ReportSummary, referralsWithGoals, summarize } from '#domain/reports.ts';
 import type { Goal } from '#domain/work.ts';
+import type { Caller } from '#http/auth.ts';
 import { apiHandler, json, logAccess, routeDispatcher } from '#http/middleware.ts';
 import { depsFor } from './access.ts';
 
@@ -34,7 +35,11 @@ async function goalsOf(store: Store, referrals: readonly Referral[]): Promise<Ma
   return goals;
 }
 
-export const summary = apiHandler(routes.reportSummary, async ({ caller, query }) => {
+/** The summary report of the caller's region (also exported as CSV: functions/api/exports.ts). */
+export async function buildSummary(
+  caller: Caller,
+  query: { from: string; to: string },
+): Promise<ReportSummary> {
   const { store } = depsFor(caller);
   const instants = programDayRange(query.from, query.to);
   const [created, closed, sessions, meetings, links] = await Promise.all([
@@ -48,7 +53,7 @@ export const summary = apiHandler(routes.reportSummary, async ({ caller, query }
     goalsOf(store, referralsWithGoals(closed)),
     sessions.length + meetings.length > 0 ? listAllWorkers(store) : Promise.resolve([]),
   ]);
-  const report = summarize({
+  return summarize({
     region: caller.region,
     from: query.from,
     to: query.to,
@@ -60,6 +65,10 @@ export const summary = apiHandler(routes.reportSummary, async ({ caller, query }
     links,
     workerFirstNames: new Map(workers.map((w) => [w.id, w.firstName])),
   });
+}
+
+export const summary = apiHandler(routes.reportSummary, async ({ caller, query }) => {
+  const report = await buildSummary(caller, query);
   // A T-score is a referral's outcome: each one in the answer is a read of that referral's details.
   for (const { referralId } of report.tScores) {
     logAccess({ callerSub: caller.sub, role: caller.role, referralId, route: routes.reportSummary.id });

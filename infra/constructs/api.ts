@@ -54,6 +54,9 @@ export const API_PERMISSIONS: Readonly<Record<string, ApiPermissions>> = {
   // Training records, contracts and other paid time touch the table only.
   'functions/api/training.ts': { table: 'readWrite', workflow: false, users: false, hmacKey: false },
   'functions/api/contracts.ts': { table: 'readWrite', workflow: false, users: false, hmacKey: false },
+  // Search keys its index with the region's HMAC key; the exports only read.
+  'functions/api/search.ts': { table: 'read', workflow: false, users: false, hmacKey: true },
+  'functions/api/exports.ts': { table: 'read', workflow: false, users: false, hmacKey: false },
 };
 export const DEFAULT_API_PERMISSIONS: ApiPermissions = {
   table: 'readWrite',

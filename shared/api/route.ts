@@ -44,7 +44,7 @@ export interface RouteDefinition {
   /** Error statuses this route can answer besides the ones every route can (400/401/403/404/500/503). */
   errors?: readonly number[];
   /** Media type of the success body (default application/json). */
-  produces?: 'application/json' | 'text/html';
+  produces?: 'application/json' | 'text/html' | 'text/csv';
   handler: HandlerRef;
   /** Honours an `Idempotency-Key` header, scoped to the caller. */
   idempotent?: boolean;

@@ -18,8 +18,10 @@ import {
   WithdrawInputSchema,
 } from '#domain/work.ts';
 import { WorkerInputSchema, WorkerPatchSchema } from '#domain/worker.ts';
+import { exportRoutes } from './routes-exports.ts';
 import { groupRoutes } from './routes-groups.ts';
 import { resourceRoutes } from './routes-resources.ts';
+import { searchRoutes } from './routes-search.ts';
 import {
   AlertAckManySchema,
   AlertAckManyViewSchema,
@@ -578,6 +580,10 @@ export const routes = defineRoutes({
     handler: { file: OPENAPI, export: 'docs' },
   },
   ...workforceRoutes,
+
+  // --- daily tools (issue 18): search, exports, planned sessions, goals, handover ----------------------
+  ...searchRoutes,
+  ...exportRoutes,
 });
 
 export type RouteId = keyof typeof routes;

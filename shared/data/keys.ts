@@ -330,6 +330,7 @@ export const ACCESS_PATTERN_NAMES = [
   'notification preferences of a person',
   'escalation watches due in a region',
   ...WORKFORCE_ACCESS_PATTERN_NAMES,
+  'referrals by client name prefix or birth date',
 ] as const;
 export type AccessPatternName = (typeof ACCESS_PATTERN_NAMES)[number];
 
@@ -464,6 +465,11 @@ export const ACCESS_PATTERNS: readonly AccessPattern[] = [
     key: 'pk = ESCALATION#<r>, sk <= <now - urgentEscalation>#~ (deleted when escalated or acknowledged)',
   },
   ...WORKFORCE_ACCESS_PATTERNS,
+  {
+    name: 'referrals by client name prefix or birth date',
+    operation: 'Query',
+    key: 'pk = SEARCH#<r>#<hmac of token>, sk = <createdAt>#<id> descending (newest first); then BatchGetItem of the referrals',
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------------------
@@ -648,3 +654,23 @@ export const COMMUNITY_ACCESS_PATTERNS: readonly {
     key: 'gsi2pk = REGION#<r>#LINKS#<yyyy-mm> per month, gsi2sk BETWEEN <from> AND <to>',
   },
 ];
+
+// --- client search (search index entries) --------------------------------------------------------------
+//
+// | search entry | SEARCH#<r>#<hmac of a token> | <createdAt>#<referralId> | | | |
+//
+// One entry per (referral, token): each folded name prefix (`n:<prefix>`) and the birth date (`d:<date>`),
+// each keyed with the region's secret (shared/data/referral-search.ts), written in the referral's create
+// and correction transactions. Base-table items (no index): a search is one Query of one partition.
+
+export const SEARCH_ENTRY_TYPE = 'SEARCH_ENTRY';
+
+export const SearchKeys = {
+  partition: (region: ProgramRegion, tokenKey: string): string =>
+    `SEARCH#${region}#${part(tokenKey, 'searchKey')}`,
+  sort: (createdAt: string, referralId: string): string => `${createdAt}#${part(referralId, 'referralId')}`,
+  entry: (region: ProgramRegion, tokenKey: string, createdAt: string, referralId: string): ItemKey => ({
+    pk: SearchKeys.partition(region, tokenKey),
+    sk: SearchKeys.sort(createdAt, referralId),
+  }),
+};

@@ -72,7 +72,7 @@ export interface PublicRequest<R = RouteSpec> {
 
 export interface ApiResult {
   statusCode: number;
-  /** Serialised as JSON (or sent as is when the route produces text/html); omitted when undefined. */
+  /** Serialised as JSON (or sent as is when the route produces text/html or text/csv); omitted when undefined. */
   body?: unknown;
   headers?: Record<string, string>;
 }
@@ -213,14 +213,16 @@ function checkResponse(route: RouteSpec, result: ApiResult): void {
 function toResponse(route: RouteSpec, result: ApiResult, correlationId: string): ApiResponse {
   checkResponse(route, result);
   const html = route.produces === 'text/html';
+  // A text route (a page, a CSV export) sends its string body as it is.
+  const text = html || route.produces === 'text/csv';
   const headers: Record<string, string> = { ...API_RESPONSE_HEADERS };
-  if (html) headers['content-type'] = 'text/html; charset=utf-8';
+  if (text) headers['content-type'] = `${route.produces}; charset=utf-8`;
   if (result.headers) Object.assign(headers, result.headers);
   headers['x-correlation-id'] = correlationId;
   if (result.body === undefined || result.statusCode === 204) {
     return { statusCode: result.statusCode, headers };
   }
-  const body = html && typeof result.body === 'string' ? result.body : JSON.stringify(result.body);
+  const body = text && typeof result.body === 'string' ? result.body : JSON.stringify(result.body);
   return { statusCode: result.statusCode, headers, body };
 }
 

@@ -112,6 +112,12 @@ export async function walkEveryRoute(target: CanaryTarget, canary: Canary): Prom
   );
   keep('listReferrals', await coordinator.get(`/referrals${q}`, h));
   keep('listReferrals', await clinician.get(`/referrals${q}`, h));
+  // The canary's name as a search term: it must reach no log line or access line either.
+  const term = `q=${encodeURIComponent(FAMILY)}&note=${encodeURIComponent(TEXT)}`;
+  const found = keep('searchReferrals', await coordinator.get(`/referrals/search?${term}`, h));
+  if (!found.body.items?.some((r: { id: string }) => r.id === id))
+    throw new Error('searchReferrals missed it');
+  keep('searchReferrals', await clinician.get(`/referrals/search?q=${encodeURIComponent(GIVEN)}`, h));
   keep('acceptReferral', await coordinator.post(`/referrals/${id}/accept${q}`, undefined, h));
   keep('referralCandidates', await coordinator.get(`/referrals/${id}/candidates${q}`, h));
   await target.waitingIn(id, Stage.AWAITING_MATCH);
@@ -224,6 +230,13 @@ export async function walkEveryRoute(target: CanaryTarget, canary: Canary): Prom
   const note = { date: day, minutes: 30, kind: 'DEBRIEF', note: TEXT };
   keep('logSupervision', await coordinator.post(`${w}/supervision`, note));
   keep('listSupervision', await worker(a!).get(`${w}/supervision${q}`, h));
+  const period = `from=${programDate(-30)}&to=${programDate(0)}&note=${MARK}`;
+  keep('exportSummary', await coordinator.get(`/reports/summary.csv?${period}`, h));
+  keep(
+    'exportPaidTime',
+    await coordinator.get(`/reports/paid-time.csv?month=${programDate(0).slice(0, 7)}`, h),
+  );
+  keep('exportReferrals', await coordinator.get(`/reports/referrals.csv?${period}`, h));
   keep('health', await coordinator.get(`/health${q}`, h));
   keep('openapi', await coordinator.get(`/openapi.json${q}`, h));
   keep('docs', await coordinator.get(`/docs${q}`, h));

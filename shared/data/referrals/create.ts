@@ -9,6 +9,7 @@ import { ConcurrentUpdateError, IdempotencyKeyUsedError } from '../errors.ts';
 import { auditEventItem } from '../events.ts';
 import { type IdempotencyClaim, idempotencyClaimItem, toIdempotencyRecord } from '../idempotency.ts';
 import { IndexKeys, ItemType, Keys } from '../keys.ts';
+import { searchEntryPuts, searchKeysOf } from '../referral-search.ts';
 import type { Store } from '../store.ts';
 import { cond, hasConflict, RETRY, transact, tx, withRetries } from '../tx.ts';
 import { openIdsOf, pointerAdd, referralIndexKeys } from './item.ts';
@@ -94,6 +95,7 @@ export async function createReferral(store: Store, input: CreateReferralInput): 
   }
   const id = input.id ?? newId(store);
   const clientKey = await clientKeyOf(store, details);
+  const searchKeys = await searchKeysOf(store, details.client);
   const pointerKey = Keys.clientPointer(store.region, clientKey);
   // Not read first: the usual client has no open referral (see `pointerAdd`).
   let pointer: Record<string, unknown> | undefined;
@@ -106,10 +108,12 @@ export async function createReferral(store: Store, input: CreateReferralInput): 
       ...(duplicateOf !== undefined ? { duplicateOf } : {}),
     });
     const outcome = await transact(store, [
-      tx.put(store, item, cond.notExists()),
+      tx.put(store, { ...item, searchKeys }, cond.notExists()),
       tx.put(store, event),
       pointerAdd(store, pointerKey, pointer, id),
       ...(idempotency ? [idempotencyClaimItem(store, idempotency, id)] : []),
+      // Last, so the reasons above keep their places.
+      ...searchEntryPuts(store, referral, searchKeys),
     ]);
     if (outcome.ok) return referral;
     const [ref, , ptr, claim] = outcome.reasons;

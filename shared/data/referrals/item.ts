@@ -13,11 +13,12 @@ import { cond, type TxItem, tx } from '../tx.ts';
  * (audit events, goals, the worker's assignment and caseload counter, the client duplicate pointer).
  *
  * Attributes on the referral item beyond `Referral`: `clientKey` (the client match key, to find the
- * duplicate pointer again on close; never returned), `resumedAt`, `reassignedAt`, `consentAlertedFor`.
+ * duplicate pointer again on close; never returned), `searchKeys` (its search entries' keyed tokens, see
+ * referral-search.ts; never returned), `resumedAt`, `reassignedAt`, `consentAlertedFor`.
  */
 
 export function toReferral(item: Record<string, unknown>): Referral {
-  return withoutInternals<Referral>(item, ['clientKey']);
+  return withoutInternals<Referral>(item, ['clientKey', 'searchKeys']);
 }
 
 /** The index attributes of a referral item for its current state. */

@@ -8,6 +8,7 @@ import { getItem, iso } from '../common.ts';
 import { ConcurrentUpdateError, NotFoundError } from '../errors.ts';
 import { type Actor, auditEventItem } from '../events.ts';
 import { Keys } from '../keys.ts';
+import { type SearchKeySet, searchEntryMoves, searchKeysOf } from '../referral-search.ts';
 import type { Store } from '../store.ts';
 import {
   applyUpdate,
@@ -63,6 +64,10 @@ export async function patchReferral(
     const oldKey = item.clientKey as string | undefined;
     const newKey = await clientKeyOf(store, details);
     const moved = isOpen(before.stage) && oldKey !== newKey;
+    // Open or closed, the search entries follow the client's name and birth date.
+    const searchKeys = await searchKeysOf(store, details.client);
+    const oldSearchKeys =
+      (item.searchKeys as SearchKeySet | undefined) ?? (await searchKeysOf(store, before.details.client));
 
     const items: TxItem[] = [];
     let possibleDuplicateOf: string | undefined;
@@ -79,6 +84,7 @@ export async function patchReferral(
         priority,
         consentExpiresOn: details.consent.expiresOn,
         clientKey: newKey,
+        searchKeys,
         updatedAt: iso(store.now()),
         possibleDuplicateOf,
         ...referralIndexKeys({ ...before, priority, consentExpiresOn: details.consent.expiresOn }),
@@ -89,6 +95,7 @@ export async function patchReferral(
       tx.update(store, Keys.referral(id), spec, cond.and(cond.exists(), cond.versionIs(version))),
       tx.put(store, auditEventItem(store, actor, { referralId: id, kind: 'CORRECTED', fields: [...fields] })),
       ...items,
+      ...searchEntryMoves(store, before, oldSearchKeys, searchKeys),
     ]);
     if (outcome.ok) return toReferral(applyUpdate(item, spec));
     if (hasConflict(outcome.reasons)) return RETRY;

@@ -11,6 +11,7 @@ import { getIdempotencyRecord } from '#data/idempotency.ts';
 import { ACCESS_PATTERNS, type AccessPatternName, Audience, Keys } from '#data/keys.ts';
 import { paidMinutesOn } from '#data/paid-days.ts';
 import { getPreferences, putPreferences } from '#data/preferences.ts';
+import { searchReferrals } from '#data/referral-search.ts';
 import { listConsentExpiring } from '#data/referrals/consent.ts';
 import { createReferral } from '#data/referrals/create.ts';
 import { listQueue } from '#data/referrals/queue.ts';
@@ -65,6 +66,10 @@ beforeAll(async () => {
 });
 
 const exercises: Record<AccessPatternName, () => Promise<void>> = {
+  'referrals by client name prefix or birth date': async () => {
+    const page = await searchReferrals(store, { q: referred.details.client.familyName.slice(0, 9) });
+    expect(page.items.map((r) => r.id)).toEqual([referred.id]);
+  },
   'referral by id': async () => {
     expect((await getReferral(store, referred.id)).id).toBe(referred.id);
   },

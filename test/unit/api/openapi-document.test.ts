@@ -40,7 +40,10 @@ describe('the OpenAPI document for a stranger', () => {
     const missing: string[] = [];
     const walk = (schema: Json, where: string): void => {
       if (!schema || typeof schema !== 'object') return;
-      if (schema.$ref) return walk(document.components.schemas[schema.$ref.split('/').pop()], where);
+      if (schema.$ref) {
+        walk(document.components.schemas[schema.$ref.split('/').pop()], where);
+        return;
+      }
       for (const [name, property] of Object.entries((schema.properties ?? {}) as Record<string, Json>)) {
         if (!property.description) missing.push(`${where}.${name}`);
         walk(property, `${where}.${name}`);

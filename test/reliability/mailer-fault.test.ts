@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +9,6 @@ import { type ProgramRegion, Role } from '#domain/roles.ts';
 import { demoStaffId } from '../../local/demo-roster.ts';
 import { freePort } from '../../local/free-port.ts';
 import { type LocalJwt, loadLocalJwt } from '../../local/jwt.ts';
-import { PROJECT_ROOT } from '../../local/stack.ts';
 import { canaryForm, newCanary } from '../support/canary-routes.ts';
 import type { FlowApi } from '../support/reliability-flow.ts';
 import { flowApiOver } from '../support/reliability-http.ts';
@@ -25,11 +23,8 @@ import { eventually } from '../support/workflow.ts';
  * acceptance and the state write may do that). Then the PHI canary on what left PeerPath: the messages
  * received, `<data dir>/sms.jsonl`, and (after a restart without `PEERPATH_SMTP_URL`) the local catcher's
  * `<data dir>/mail/*.eml`.
- *
- * It needs issue 14's delivery worker and local catcher; a tree without them (local/mail/catcher.ts) skips it.
  */
 
-const DELIVERING = existsSync(join(PROJECT_ROOT, 'local', 'mail', 'catcher.ts'));
 const REGION: ProgramRegion = 'vancouver';
 const canary = newCanary();
 
@@ -86,7 +81,7 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-describe.skipIf(!DELIVERING)('a mail server stopped mid-run and started again', () => {
+describe('a mail server stopped mid-run and started again', () => {
   it('delivers every email once it is back, one message per delivery id, and no canary', async () => {
     // Prepare: our SMTP server, npm start sending to it, a canary client matched with a worker
     const received: Received[] = [];

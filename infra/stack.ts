@@ -80,6 +80,8 @@ export class PeerPathStack extends Stack {
   readonly userPoolDomain: cognito.UserPoolDomain;
   readonly tracingPolicy: iam.ManagedPolicy;
   readonly workflowTasks: Record<keyof WorkflowFunctions, PeerPathFunction>;
+  /** The alert delivery worker: the stream handler and the sweep. */
+  readonly deliveryFunctions: readonly PeerPathFunction[];
   /** The task functions as the state machine sees them (the local runner maps Task states through these). */
   readonly workflowFunctions: Record<keyof WorkflowFunctions, NodejsFunction>;
   readonly followUp: PeerPathFunction;
@@ -196,6 +198,7 @@ export class PeerPathStack extends Stack {
     this.tracingPolicy = ops.tracingPolicy;
     this.alarms = ops.alarms;
     this.workflowTasks = workflow.tasks;
+    this.deliveryFunctions = [delivery.deliver, delivery.sweep];
     this.workflowFunctions = workflow.functions;
     this.followUp = workflow.followUp;
     this.stateMachine = workflow.stateMachine;
@@ -225,7 +228,9 @@ export class PeerPathStack extends Stack {
 
   /** How many PeerPath functions the stack has: each reserves `lambdaReservedConcurrency`. */
   get functionCount(): number {
-    return Object.keys(this.workflowTasks).length + 1 + this.apiFunctions.size;
+    return (
+      Object.keys(this.workflowTasks).length + 1 + this.deliveryFunctions.length + this.apiFunctions.size
+    );
   }
 
   /**

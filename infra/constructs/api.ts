@@ -23,8 +23,11 @@ export interface ApiPermissions {
   table: 'none' | 'read' | 'readWrite';
   /** Start executions (submit, re-refer, repair), read whether one runs, and complete wait tokens. */
   workflow: boolean;
-  /** The Cognito user directory: create users, add them to a group, list a group, delete (rollback). */
-  users: boolean;
+  /**
+   * The Cognito user directory: `true` creates users, adds them to a group, lists a group and deletes
+   * (rollback); `'read'` only lists a group (the recipients of an alert, a person's phone).
+   */
+  users: boolean | 'read';
   /** The region's HMAC key (client pointers: submit, correct, re-refer), read from SSM. */
   hmacKey: boolean;
 }
@@ -37,12 +40,12 @@ export const API_PERMISSIONS: Readonly<Record<string, ApiPermissions>> = {
   'functions/api/referrals.ts': { table: 'readWrite', workflow: true, users: false, hmacKey: true },
   'functions/api/lifecycle.ts': { table: 'readWrite', workflow: true, users: false, hmacKey: false },
   // Concerns and debrief requests raise alerts: the recipients come from the user directory.
-  'functions/api/work.ts': { table: 'readWrite', workflow: false, users: true, hmacKey: false },
+  'functions/api/work.ts': { table: 'readWrite', workflow: false, users: 'read', hmacKey: false },
   'functions/api/workers.ts': { table: 'readWrite', workflow: false, users: true, hmacKey: false },
   'functions/api/users.ts': { table: 'none', workflow: false, users: true, hmacKey: false },
   'functions/api/supervision.ts': { table: 'readWrite', workflow: false, users: false, hmacKey: false },
   'functions/api/alerts.ts': { table: 'readWrite', workflow: false, users: false, hmacKey: false },
-  'functions/api/notifications.ts': { table: 'readWrite', workflow: false, users: true, hmacKey: false },
+  'functions/api/notifications.ts': { table: 'readWrite', workflow: false, users: 'read', hmacKey: false },
   'functions/api/reports.ts': { table: 'read', workflow: false, users: false, hmacKey: false },
   'functions/api/health.ts': { table: 'none', workflow: false, users: false, hmacKey: false },
   'functions/api/openapi.ts': { table: 'none', workflow: false, users: false, hmacKey: false },
@@ -204,12 +207,15 @@ export class PeerPathApi extends StackPart {
     if (permissions.users) {
       grantee.addToRolePolicy(
         new iam.PolicyStatement({
-          actions: [
-            'cognito-idp:AdminCreateUser',
-            'cognito-idp:AdminAddUserToGroup',
-            'cognito-idp:AdminDeleteUser',
-            'cognito-idp:ListUsersInGroup',
-          ],
+          actions:
+            permissions.users === 'read'
+              ? ['cognito-idp:ListUsersInGroup']
+              : [
+                  'cognito-idp:AdminCreateUser',
+                  'cognito-idp:AdminAddUserToGroup',
+                  'cognito-idp:AdminDeleteUser',
+                  'cognito-idp:ListUsersInGroup',
+                ],
           resources: [props.userPool.userPoolArn],
         }),
       );

@@ -4,9 +4,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { hmacKeyParameterName } from '#aws/ssm-secret-keys.ts';
 import { TABLE, tableNameFor } from '#data/table.ts';
 import type { ProgramRegion } from '#domain/roles.ts';
+import { hmacKeyParameterName } from '#domain/settings.ts';
 import { nameFor, StackPart } from './stack-part.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { Aws, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Stack } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -204,6 +204,12 @@ export class PeerPathOps extends StackPart {
       executeOnHandlerChange: false,
     });
     this.followUpFirstRun = firstRun;
+    // The trigger invokes a version of the follow-up function: nothing calls it with a Qualifier, and the
+    // schedule's permission is on the function itself, so CDK's note about version permissions does not apply.
+    Annotations.of(Stack.of(this)).acknowledgeWarning(
+      '@aws-cdk/aws-lambda:addPermissionsToVersionOrAlias',
+      'The first-run trigger invokes the follow-up by its version; every other caller uses the function itself',
+    );
     const notRunning = this.alarm(
       'FollowUpNotRunningAlarm',
       {

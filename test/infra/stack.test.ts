@@ -317,8 +317,13 @@ describe(`the ${STACK_ID} stack`, () => {
     expect(policies.map((p) => p.text).join()).not.toContain('dynamodb:Scan');
     for (const file of ['users', 'workers'])
       expect(policyOf(api(file))).toContain('cognito-idp:AdminCreateUser');
-    for (const file of ['referrals', 'lifecycle', 'work', 'alerts', 'reports', 'supervision']) {
+    for (const file of ['referrals', 'lifecycle', 'alerts', 'reports', 'supervision']) {
       expect(policyOf(api(file))).not.toContain('cognito-idp');
+    }
+    // Raising an alert (a concern) and reading one's preferences list a group, nothing more.
+    for (const file of ['work', 'notifications']) {
+      expect(policyOf(api(file))).toContain('cognito-idp:ListUsersInGroup');
+      expect(policyOf(api(file))).not.toContain('cognito-idp:AdminCreateUser');
     }
     for (const file of ['referrals', 'lifecycle']) {
       expect(policyOf(api(file))).toContain('states:StartExecution');

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hmacKeyParameterName } from '#aws/ssm-secret-keys.ts';
 import { PROGRAM_REGIONS } from '#domain/roles.ts';
+import { hmacKeyParameterName } from '#domain/settings.ts';
 import { synthesizeAsl } from '../../infra/asl.ts';
 import { createPeerPathApp } from '../../infra/constructs/peerpath-app.ts';
 import {
@@ -13,7 +13,11 @@ import {
   regionConfig,
   stackIdFor,
 } from '../../infra/regions.ts';
-import { PeerPathStack, stackPropsFor } from '../../infra/stack.ts';
+import { apiHandlerFiles, PeerPathStack, stackPropsFor } from '../../infra/stack.ts';
+
+/** PeerPath's own functions in one stack: one per API handler file, three tasks, the follow-up, two delivery. */
+const FUNCTIONS_PER_STACK = apiHandlerFiles().length + 6;
+
 import { LAMBDA_TRANSIENT_ERRORS } from '../../workflows/definition.ts';
 
 /**
@@ -136,7 +140,7 @@ describe.each(STACKS)('%s: deploy traps', (stackName) => {
       String(props(fn).FunctionName ?? '').startsWith('peerpath-'),
     );
 
-    expect(functions.length).toBe(14);
+    expect(functions.length).toBe(FUNCTIONS_PER_STACK);
     for (const [id, fn] of functions) expect(props(fn).ReservedConcurrentExecutions, id).toBeUndefined();
   });
 
@@ -162,29 +166,34 @@ describe.each(STACKS)('%s: deploy traps', (stackName) => {
     expect(alarm?.DependsOn, alarmId).toContain(triggerId);
   });
 
-  it('lets only the submitting API function read the HMAC key parameter, decrypting through SSM', () => {
+  it('lets only the API functions that key client data read the HMAC key parameter, decrypting through SSM', () => {
     const region = stackName.slice('PeerPath-'.length) as (typeof PROGRAM_REGIONS)[number];
     const parameter = `parameter${hmacKeyParameterName(region)}`;
     const readers = entriesOf(template(), 'AWS::IAM::Policy').filter(([, p]) =>
       JSON.stringify(props(p)).includes('ssm:GetParameter'),
     );
 
-    expect(readers).toHaveLength(1);
-    const statements = (props(readers[0]?.[1]).PolicyDocument as { Statement: Statement[] }).Statement;
-    const get = statements.find((s) => actionsOf(s).includes('ssm:GetParameter'));
-    expect(flat(get?.Resource)).toMatch(
-      new RegExp(`:ssm:ca-[a-z]+-\\d:\\$\\{AWS::AccountId\\}:${parameter}$`),
-    );
-    const decrypt = statements.find(
-      (s) => actionsOf(s).includes('kms:Decrypt') && s.Condition?.StringEquals?.['kms:ViaService'],
-    );
-    expect(flat(decrypt?.Condition?.StringEquals?.['kms:ViaService'])).toMatch(
-      /^ssm\.ca-[a-z]+-\d\.amazonaws\.com$/,
-    );
-    expect(flat(decrypt?.Condition?.StringEquals?.['kms:EncryptionContext:PARAMETER_ARN'])).toBe(
-      flat(get?.Resource),
-    );
-    expect(JSON.stringify(readers[0]?.[0])).toContain('ApiReferrals');
+    // Submitting and correcting referrals (client pointers) and search (its index keys).
+    expect(readers.map(([id]) => id.replace(/RoleDefaultPolicy.*$/, '')).sort()).toEqual([
+      'ApiReferrals',
+      'ApiSearch',
+    ]);
+    for (const reader of readers) {
+      const statements = (props(reader[1]).PolicyDocument as { Statement: Statement[] }).Statement;
+      const get = statements.find((s) => actionsOf(s).includes('ssm:GetParameter'));
+      expect(flat(get?.Resource)).toMatch(
+        new RegExp(`:ssm:ca-[a-z]+-\\d:\\$\\{AWS::AccountId\\}:${parameter}$`),
+      );
+      const decrypt = statements.find(
+        (s) => actionsOf(s).includes('kms:Decrypt') && s.Condition?.StringEquals?.['kms:ViaService'],
+      );
+      expect(flat(decrypt?.Condition?.StringEquals?.['kms:ViaService'])).toMatch(
+        /^ssm\.ca-[a-z]+-\d\.amazonaws\.com$/,
+      );
+      expect(flat(decrypt?.Condition?.StringEquals?.['kms:EncryptionContext:PARAMETER_ARN'])).toBe(
+        flat(get?.Resource),
+      );
+    }
   });
 });
 
@@ -334,15 +343,20 @@ describe('reserved concurrency across the stacks of one account', () => {
   it('fails the synth when the stacks of one account reserve more than its quota leaves', () => {
     const configs = allRegionConfigs({
       CDK_DEFAULT_ACCOUNT: '111122223333',
-      PEERPATH_LAMBDA_QUOTA: '659',
+      PEERPATH_LAMBDA_QUOTA: String(FUNCTIONS_PER_STACK * 40 + 99),
     }).map((c) => ({
       ...c,
       lambdaReservedConcurrency: 10,
     }));
+    const reserved = FUNCTIONS_PER_STACK * 40; // 10 each, four stacks in one account
 
     expect(() =>
       createPeerPathApp({ configs, appProps: { context: { 'aws:cdk:bundling-stacks': [] } } }),
-    ).toThrow(/reserve 560 concurrent executions; a quota of 659 leaves at most 559/);
+    ).toThrow(
+      new RegExp(
+        `reserve ${reserved} concurrent executions; a quota of ${reserved + 99} leaves at most ${reserved - 1}`,
+      ),
+    );
   });
 });
 

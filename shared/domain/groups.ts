@@ -9,6 +9,7 @@ import {
   PastOrTodayDateSchema,
   requiredText,
   strictObject,
+  todayInProgramZone,
   WEEKDAYS,
   type Weekday,
   WeekdaySchema,
@@ -39,18 +40,26 @@ export const WeekOfMonthSchema = z.number().check(
 
 /** "Monthly, first Thursday, 18:00" (America/Vancouver). */
 export const GroupScheduleSchema = strictObject({
-  frequency: GroupFrequencySchema,
-  weekday: WeekdaySchema,
+  frequency: GroupFrequencySchema.check(z.describe('`WEEKLY` or `MONTHLY`')),
+  weekday: WeekdaySchema.check(z.describe('The day of the week it meets')),
   /** Monthly groups only (1 when omitted). */
-  weekOfMonth: z.optional(WeekOfMonthSchema),
-  time: z.string().check(z.regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'Must be a time as HH:MM')),
-});
+  weekOfMonth: z.optional(
+    WeekOfMonthSchema.check(z.describe('Monthly groups: the week of the month, 1…4 or -1 for the last (1 when omitted)')),
+  ),
+  time: z
+    .string()
+    .check(
+      z.regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'Must be a time as HH:MM'),
+      z.describe('The start time, HH:MM (America/Vancouver)'),
+    ),
+}).check(z.describe('When the group meets (America/Vancouver)'));
 export type GroupSchedule = z.infer<typeof GroupScheduleSchema>;
 
 const FacilitatorsSchema = z.array(IdSchema).check(
   z.minLength(1, 'At least one facilitator'),
   z.maxLength(MAX_FACILITATORS, `At most ${MAX_FACILITATORS} facilitators`),
   z.refine((ids) => new Set(ids).size === ids.length, { error: 'Each facilitator may appear only once' }),
+  z.describe(`The peer workers who facilitate (their \`sub\`), 1 to ${MAX_FACILITATORS}`),
 );
 
 const CapacitySchema = z
@@ -59,22 +68,37 @@ const CapacitySchema = z
     z.int('Must be a whole number'),
     z.gte(2, 'Must be at least 2'),
     z.lte(MAX_GROUP_CAPACITY, `Must be at most ${MAX_GROUP_CAPACITY}`),
+    z.describe(`How many members the roster may hold, 2…${MAX_GROUP_CAPACITY}`),
   );
 
 const groupFields = {
-  name: requiredText(120),
-  purpose: optionalText(500),
+  name: requiredText(120).check(z.describe('The group’s name')),
+  purpose: z.optional(requiredText(500).check(z.describe('What the group is for'))),
   facilitators: FacilitatorsSchema,
   schedule: GroupScheduleSchema,
   /** An address or meeting room, or `ONLINE`. */
-  place: requiredText(200),
+  place: requiredText(200).check(z.describe('An address or meeting room, or `ONLINE`')),
   capacity: CapacitySchema,
 };
 
 export const GroupInputSchema = strictObject({
   ...groupFields,
-  active: z._default(z.boolean(), true),
-});
+  active: z._default(z.boolean().check(z.describe('Whether the group is running (default true)')), true),
+}).check(
+  z.meta({
+    examples: [
+      {
+        name: 'Thursday walking group',
+        purpose: 'A gentle walk and a coffee',
+        facilitators: ['0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d'],
+        schedule: { frequency: 'WEEKLY', weekday: 'THU', time: '18:00' },
+        place: 'Trout Lake community centre',
+        capacity: 12,
+        active: true,
+      },
+    ],
+  }),
+);
 export type GroupInput = z.infer<typeof GroupInputSchema>;
 
 export const GroupPatchSchema = strictObject({
@@ -84,9 +108,15 @@ export const GroupPatchSchema = strictObject({
   schedule: z.optional(GroupScheduleSchema),
   place: z.optional(groupFields.place),
   capacity: z.optional(CapacitySchema),
-  active: z.optional(z.boolean()),
-  version: z.number().check(z.int('Must be a whole number'), z.gte(1, 'Must be at least 1')),
-});
+  active: z.optional(z.boolean().check(z.describe('Whether the group is running'))),
+  version: z
+    .number()
+    .check(
+      z.int('Must be a whole number'),
+      z.gte(1, 'Must be at least 1'),
+      z.describe('The `version` of the group as read; another is 409'),
+    ),
+}).check(z.meta({ examples: [{ capacity: 15, version: 1 }] }));
 export type GroupPatch = z.infer<typeof GroupPatchSchema>;
 
 export interface Group {
@@ -107,11 +137,19 @@ export interface Group {
   version: number;
 }
 
-export const AttendanceSchema = z.array(strictObject({ referralId: IdSchema, present: z.boolean() })).check(
+export const AttendanceSchema = z
+  .array(
+    strictObject({
+      referralId: IdSchema.check(z.describe('A member’s referral id')),
+      present: z.boolean().check(z.describe('Whether they came')),
+    }),
+  )
+  .check(
   z.maxLength(MAX_GROUP_CAPACITY, `At most ${MAX_GROUP_CAPACITY} entries`),
   z.refine((rows) => new Set(rows.map((r) => r.referralId)).size === rows.length, {
     error: 'Each member may appear only once',
   }),
+  z.describe('Who was on the roster and whether they came; each member once'),
 );
 
 const MeetingMinutesSchema = z
@@ -120,23 +158,46 @@ const MeetingMinutesSchema = z
     z.int('Must be a whole number'),
     z.gte(1, 'Must be at least 1'),
     z.lte(MAX_MEETING_MINUTES, `Must be at most ${MAX_MEETING_MINUTES}`),
+    z.describe(`How long the meeting ran, in minutes (1…${MAX_MEETING_MINUTES}); paid to each facilitator`),
   );
+const MeetingDateSchema = PastOrTodayDateSchema.check(
+  z.describe('The day of the meeting (America/Vancouver), not before the group started nor in the future'),
+);
 
 export const MeetingInputSchema = strictObject({
-  date: PastOrTodayDateSchema,
+  date: MeetingDateSchema,
   minutes: MeetingMinutesSchema,
   facilitators: FacilitatorsSchema,
   attendance: AttendanceSchema,
-});
+}).check(
+  // A meeting falls between the group's start and today, so the example is today (when the document is
+  // built): a fixed date would stop being accepted as the days pass.
+  z.meta({
+    examples: [
+      {
+        date: todayInProgramZone(),
+        minutes: 90,
+        facilitators: ['0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d'],
+        attendance: [{ referralId: '01JD3F2Q8X5M7K9P4R6T8V0W2Y', present: true }],
+      },
+    ],
+  }),
+);
 export type MeetingInput = z.infer<typeof MeetingInputSchema>;
 
 export const MeetingPatchSchema = strictObject({
-  date: z.optional(PastOrTodayDateSchema),
+  date: z.optional(MeetingDateSchema),
   minutes: z.optional(MeetingMinutesSchema),
   facilitators: z.optional(FacilitatorsSchema),
   attendance: z.optional(AttendanceSchema),
-  version: z.number().check(z.int('Must be a whole number'), z.gte(1, 'Must be at least 1')),
-});
+  version: z
+    .number()
+    .check(
+      z.int('Must be a whole number'),
+      z.gte(1, 'Must be at least 1'),
+      z.describe('The `version` of the meeting as read; another is 409'),
+    ),
+}).check(z.meta({ examples: [{ minutes: 60, version: 1 }] }));
 export type MeetingPatch = z.infer<typeof MeetingPatchSchema>;
 
 export interface Meeting {

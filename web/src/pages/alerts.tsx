@@ -172,13 +172,20 @@ export function AlertsPage() {
   const [kind, setKind] = useState<AlertKind | ''>('');
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [result, setResult] = useState<string | undefined>(undefined);
-  const loaded = useLoad(
-    () =>
-      api.call('listAlerts', {
-        query: { limit: 100, kind: kind || undefined, ...(showAll ? {} : { acknowledged: 'false' }) },
-      }),
-    [showAll, kind],
-  );
+  // Stage changes are information: they never wait for acknowledgement, so the open list leaves them out and
+  // the latest ones are read on their own (unless another kind is chosen).
+  const loaded = useLoad(async () => {
+    const query = { limit: 100, kind: kind || undefined };
+    if (showAll) return api.call('listAlerts', { query });
+    const [open, info] = await Promise.all([
+      api.call('listAlerts', { query: { ...query, acknowledged: 'false' } }),
+      kind && !isInformation(kind)
+        ? Promise.resolve({ items: [] })
+        : api.call('listAlerts', { query: { limit: 20, kind: 'STAGE_CHANGED' } }),
+    ]);
+    const seen = new Set(open.items.map((alert) => alert.id));
+    return { items: [...open.items, ...info.items.filter((alert) => !seen.has(alert.id))] };
+  }, [showAll, kind]);
   const { failure, run } = useAction();
   const items = loaded.data?.items ?? [];
   const needAction = items.filter((alert) => !isInformation(alert.kind));

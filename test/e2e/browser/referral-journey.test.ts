@@ -475,7 +475,8 @@ describe('a referral from the form to its closure, in the browser', { timeout: 9
       await page.setViewportSize({ width: 375, height: 800 });
       await page.goto(`${harness.url}${path}`);
       await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
-      await page.getByText('Loading…').waitFor({ state: 'detached' });
+      // A page may load several sections at once (the referral page: history, groups and resources).
+      await expect.poll(() => page.getByText('Loading…').count(), { timeout: 10_000 }).toBe(0);
 
       // Assess
       const name = `phone-${who}-${heading.toLowerCase().replace(/[^a-z]+/g, '-')}`;

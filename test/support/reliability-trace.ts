@@ -151,7 +151,12 @@ export async function startTracingApi(stack: LocalStack, options: TracingApiOpti
     stack.regions.map((region) => [
       region,
       {
-        store: createStore({ region, doc, tableName: stack.stores[region].tableName }),
+        store: createStore({
+          region,
+          doc,
+          tableName: stack.stores[region].tableName,
+          ...(stack.stores[region].secrets ? { secrets: stack.stores[region].secrets } : {}),
+        }),
         workflow: stack.runners[region],
         users: stack.users,
         log: options.log,

@@ -4,14 +4,8 @@ import { parseArgs } from 'node:util';
 import { iso, newId, programMonth } from '#data/common.ts';
 import { auditEventItem } from '#data/events.ts';
 import { createGroup } from '#data/groups.ts';
-import {
-  CommunityIndexKeys,
-  CommunityItemType,
-  CommunityKeys,
-  IndexKeys,
-  ItemType,
-  Keys,
-} from '#data/keys.ts';
+import { IndexKeys, ItemType, Keys } from '#data/keys.ts';
+import { CommunityIndexKeys, CommunityItemType, CommunityKeys } from '#data/keys-community.ts';
 import { logMeeting } from '#data/meetings.ts';
 import { newReferralItems } from '#data/referrals/create.ts';
 import type { Store } from '#data/store.ts';

@@ -13,7 +13,7 @@ import {
   withoutInternals,
 } from './common.ts';
 import { ConcurrentUpdateError, NotFoundError, ValidationError } from './errors.ts';
-import { CommunityIndexKeys, CommunityItemType, CommunityKeys } from './keys.ts';
+import { CommunityIndexKeys, CommunityItemType, CommunityKeys } from './keys-community.ts';
 import type { Store } from './store.ts';
 import { INDEX } from './table.ts';
 import { cond, type TxItem, transact, tx } from './tx.ts';

@@ -10,7 +10,7 @@ import {
 import { getItem, iso, monthsFrom, newId, programMonth, queryAll, withoutInternals } from './common.ts';
 import { ConcurrentUpdateError, NotFoundError } from './errors.ts';
 import { appliedIf, isConditionalCheckFailed, storeCall } from './failures.ts';
-import { CommunityIndexKeys, CommunityItemType, CommunityKeys } from './keys.ts';
+import { CommunityIndexKeys, CommunityItemType, CommunityKeys } from './keys-community.ts';
 import type { Store } from './store.ts';
 import { INDEX } from './table.ts';
 import { cond, transact, tx, updateParams } from './tx.ts';

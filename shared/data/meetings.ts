@@ -11,7 +11,8 @@ import {
   withoutInternals,
 } from './common.ts';
 import { ConcurrentUpdateError, NotFoundError } from './errors.ts';
-import { CommunityIndexKeys, CommunityItemType, CommunityKeys, type ItemKey } from './keys.ts';
+import type { ItemKey } from './keys.ts';
+import { CommunityIndexKeys, CommunityItemType, CommunityKeys } from './keys-community.ts';
 import type { Store } from './store.ts';
 import { INDEX } from './table.ts';
 import { cond, type TxItem, transact, tx } from './tx.ts';

@@ -9,7 +9,7 @@ import {
 import { getItem, iso, newId, type Page, type PageOptions, queryPage, withoutInternals } from './common.ts';
 import { ConcurrentUpdateError, NotFoundError } from './errors.ts';
 import { isConditionalCheckFailed, storeCall } from './failures.ts';
-import { CommunityIndexKeys, CommunityItemType, CommunityKeys } from './keys.ts';
+import { CommunityIndexKeys, CommunityItemType, CommunityKeys } from './keys-community.ts';
 import type { Store } from './store.ts';
 import { INDEX } from './table.ts';
 import { cond } from './tx.ts';

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ACCESS_PATTERNS, type AccessPatternName } from '#data/access-patterns.ts';
 import { ackAlert, getAlert, listAlerts, putAlert } from '#data/alerts.ts';
 import { clientKeyOf } from '#data/client-key.ts';
 import { getItem } from '#data/common.ts';
@@ -8,7 +9,7 @@ import { listDueEscalations } from '#data/escalations.ts';
 import { listEvents } from '#data/events.ts';
 import { getGoal, listGoals } from '#data/goals.ts';
 import { getIdempotencyRecord } from '#data/idempotency.ts';
-import { ACCESS_PATTERNS, type AccessPatternName, Audience, Keys } from '#data/keys.ts';
+import { Audience, Keys } from '#data/keys.ts';
 import { paidMinutesOn } from '#data/paid-days.ts';
 import { getPreferences, putPreferences } from '#data/preferences.ts';
 import { searchReferrals } from '#data/referral-search.ts';

@@ -8,7 +8,7 @@ import {
   listGroupsOfWorker,
   listMembers,
 } from '#data/groups.ts';
-import { COMMUNITY_ACCESS_PATTERNS, type CommunityAccessPatternName } from '#data/keys.ts';
+import { COMMUNITY_ACCESS_PATTERNS, type CommunityAccessPatternName } from '#data/keys-community.ts';
 import { createLink, listLinks, listLinksCreatedBetween, listQuietLinks } from '#data/links.ts';
 import {
   facilitationMinutes,

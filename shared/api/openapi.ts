@@ -43,6 +43,8 @@ export const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   Supervision: 'Debriefs due after sessions that asked for one',
   Alerts: "The caller's inbox of alerts (ids, kinds and stages only, never health information)",
   Reports: 'Program figures for a date range (America/Vancouver days)',
+  Groups: 'Peer support groups: their schedule, roster and meetings with attendance',
+  Resources: 'The directory of community resources and the links made from clients to them',
   Service: 'Public: liveness, this document and its interactive reference',
 };
 

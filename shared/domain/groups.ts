@@ -5,7 +5,6 @@ import type { Referral } from './referral.ts';
 import {
   IdSchema,
   type IsoDate,
-  optionalText,
   PastOrTodayDateSchema,
   requiredText,
   strictObject,
@@ -44,7 +43,9 @@ export const GroupScheduleSchema = strictObject({
   weekday: WeekdaySchema.check(z.describe('The day of the week it meets')),
   /** Monthly groups only (1 when omitted). */
   weekOfMonth: z.optional(
-    WeekOfMonthSchema.check(z.describe('Monthly groups: the week of the month, 1…4 or -1 for the last (1 when omitted)')),
+    WeekOfMonthSchema.check(
+      z.describe('Monthly groups: the week of the month, 1…4 or -1 for the last (1 when omitted)'),
+    ),
   ),
   time: z
     .string()
@@ -145,12 +146,12 @@ export const AttendanceSchema = z
     }),
   )
   .check(
-  z.maxLength(MAX_GROUP_CAPACITY, `At most ${MAX_GROUP_CAPACITY} entries`),
-  z.refine((rows) => new Set(rows.map((r) => r.referralId)).size === rows.length, {
-    error: 'Each member may appear only once',
-  }),
-  z.describe('Who was on the roster and whether they came; each member once'),
-);
+    z.maxLength(MAX_GROUP_CAPACITY, `At most ${MAX_GROUP_CAPACITY} entries`),
+    z.refine((rows) => new Set(rows.map((r) => r.referralId)).size === rows.length, {
+      error: 'Each member may appear only once',
+    }),
+    z.describe('Who was on the roster and whether they came; each member once'),
+  );
 
 const MeetingMinutesSchema = z
   .number()

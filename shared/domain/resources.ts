@@ -3,7 +3,6 @@ import { IllegalTransitionError, ValidationError } from './errors.ts';
 import {
   IdSchema,
   LanguageSchema,
-  optionalText,
   PhoneSchema,
   requiredText,
   strictObject,
@@ -38,29 +37,48 @@ const WebsiteSchema = z.pipe(
   z.url({ protocol: /^https?$/, error: 'Must be a web address (http or https)' }),
 );
 
+const described = (description: string, max: number) =>
+  z.optional(requiredText(max).check(z.describe(description)));
+
 const resourceFields = {
-  name: requiredText(120),
-  category: ResourceCategorySchema,
-  neighbourhood: optionalText(80),
-  /** A street address, or `ONLINE`. */
-  address: requiredText(200),
-  phone: z.optional(PhoneSchema),
-  website: z.optional(WebsiteSchema),
-  languages: uniqueArray(LanguageSchema, 12),
-  hours: optionalText(200),
-  description: optionalText(500),
+  name: requiredText(120).check(z.describe('The resource’s name as the public knows it')),
+  category: ResourceCategorySchema.check(z.describe('What kind of resource it is')),
+  neighbourhood: described('The neighbourhood it serves or sits in', 80),
+  address: requiredText(200).check(z.describe('Its street address, or `ONLINE`')),
+  phone: z.optional(PhoneSchema.check(z.describe('A phone number clients can call'))),
+  website: z.optional(WebsiteSchema.check(z.describe('Its web address (http or https)'))),
+  languages: uniqueArray(LanguageSchema, 12).check(z.describe('Languages it serves clients in (up to 12)')),
+  hours: described('When it is open, in plain words', 200),
+  description: described('What it offers, in plain words', 500),
 };
 
 export const ResourceInputSchema = strictObject({
   ...resourceFields,
   languages: z._default(resourceFields.languages, ['English']),
-  active: z._default(z.boolean(), true),
-});
+  active: z._default(z.boolean().check(z.describe('Whether it is listed (default true)')), true),
+}).check(
+  z.meta({
+    examples: [
+      {
+        name: 'Mount Pleasant Food Bank',
+        category: 'FOOD',
+        neighbourhood: 'Mount Pleasant',
+        address: '2525 Main St, Vancouver',
+        phone: '604-555-0142',
+        website: 'https://example.org/food-bank',
+        languages: ['English', 'Spanish'],
+        hours: 'Tuesdays and Fridays 10:00–14:00',
+        description: 'Weekly groceries; no referral needed',
+        active: true,
+      },
+    ],
+  }),
+);
 export type ResourceInput = z.infer<typeof ResourceInputSchema>;
 
 export const ResourcePatchSchema = strictObject({
   name: z.optional(resourceFields.name),
-  category: z.optional(ResourceCategorySchema),
+  category: z.optional(resourceFields.category),
   neighbourhood: resourceFields.neighbourhood,
   address: z.optional(resourceFields.address),
   phone: resourceFields.phone,
@@ -68,9 +86,15 @@ export const ResourcePatchSchema = strictObject({
   languages: z.optional(resourceFields.languages),
   hours: resourceFields.hours,
   description: resourceFields.description,
-  active: z.optional(z.boolean()),
-  version: z.number().check(z.int('Must be a whole number'), z.gte(1, 'Must be at least 1')),
-});
+  active: z.optional(z.boolean().check(z.describe('Whether it is listed'))),
+  version: z
+    .number()
+    .check(
+      z.int('Must be a whole number'),
+      z.gte(1, 'Must be at least 1'),
+      z.describe('The `version` of the resource as read; another is 409'),
+    ),
+}).check(z.meta({ examples: [{ hours: 'Tuesdays 10:00–14:00', version: 1 }] }));
 export type ResourcePatch = z.infer<typeof ResourcePatchSchema>;
 
 export interface Resource extends Omit<ResourceInput, 'languages'> {
@@ -116,13 +140,22 @@ export const OPEN_LINK_STATUSES: readonly LinkStatus[] = ['SUGGESTED', 'CONTACTE
 /** "Still connected" is checked at least this long after connecting. */
 export const STILL_CONNECTED_AFTER_DAYS = 28;
 
-export const LinkInputSchema = strictObject({ resourceId: IdSchema, goalId: z.optional(IdSchema) });
+export const LinkInputSchema = strictObject({
+  resourceId: IdSchema.check(z.describe('The resource the client is linked to')),
+  goalId: z.optional(IdSchema.check(z.describe('The referral’s goal the link serves'))),
+}).check(
+  z.meta({ examples: [{ resourceId: '01JD3F7A1B3C5D7E9F1G3H5J7K', goalId: '01JD3F4B2C6D8E0F2G4H6J8K0M' }] }),
+);
 export type LinkInput = z.infer<typeof LinkInputSchema>;
 
 export const LinkPatchSchema = strictObject({
-  status: LinkStatusSchema,
-  reason: optionalText(300),
-});
+  status: LinkStatusSchema.check(
+    z.describe('The step the client reached; the moves allowed follow the link’s status'),
+  ),
+  reason: z.optional(
+    requiredText(300).check(z.describe('Why the client did not connect; needed for DID_NOT_CONNECT')),
+  ),
+}).check(z.meta({ examples: [{ status: 'CONTACTED' }] }));
 export type LinkPatch = z.infer<typeof LinkPatchSchema>;
 
 export interface Link {

@@ -169,6 +169,49 @@ describe('the examples in the OpenAPI document', { timeout: 120_000 }, () => {
     await send('logSession', { params: { id: referral.id }, body: { debriefNeeded: true }, ...asWorker });
     await send('raiseConcern', { params: { id: referral.id }, ...asWorker });
 
+    // Groups and community resources, while the referral is open
+    const group = await send('createGroup', { body: { facilitators: [first.id] } });
+    const noPage = { query: { nextToken: undefined } };
+    await send('listGroups', noPage);
+    await send('getGroup', { params: { id: group.id } });
+    await send('correctGroup', { params: { id: group.id }, body: { version: group.version } });
+    await send('addGroupMember', { params: { id: group.id }, body: { referralId: referral.id } });
+    const meeting = await send('logMeeting', {
+      params: { id: group.id },
+      body: { facilitators: [first.id], attendance: [{ referralId: referral.id, present: true }] },
+    });
+    await send('listMeetings', { params: { id: group.id }, ...noPage });
+    await send('correctMeeting', {
+      params: { id: group.id, meetingId: meeting.id },
+      body: { version: meeting.version },
+    });
+    const resource = await send('createResource');
+    await send('listResources', noPage);
+    await send('getResource', { params: { id: resource.id } });
+    await send('correctResource', { params: { id: resource.id }, body: { version: resource.version } });
+    const link = await send('createLink', {
+      params: { id: referral.id },
+      body: { resourceId: resource.id, goalId },
+    });
+    await send('moveLink', { params: { id: referral.id, linkId: link.id } });
+    await send('referralCommunity', { params: { id: referral.id }, ...asWorker });
+    await send('removeGroupMember', { params: { id: group.id, referralId: referral.id } });
+
+    // A worker's training, contract, time and supervision
+    const ofWorker = { params: { id: first.id } };
+    await send('addTrainingRecord', ofWorker);
+    await send('listTrainingRecords', ofWorker);
+    await send('putContract', ofWorker);
+    await send('getContract', ofWorker);
+    await send('logTime', ofWorker);
+    await send('logSupervision', ofWorker);
+    await send('listSupervision', { ...ofWorker, ...noPage });
+
+    // Search, preferences
+    await send('searchReferrals', noPage);
+    await send('getNotificationPreferences');
+    await send('putNotificationPreferences');
+
     // Supervision and alerts
     await send('logSession', { params: { id: referral.id }, body: { debriefNeeded: true }, ...asWorker });
     const debriefs = await send('listDebriefs', { query: { nextToken: await nextTokenOf('listDebriefs') } });
@@ -195,6 +238,10 @@ describe('the examples in the OpenAPI document', { timeout: 120_000 }, () => {
 
     // The rest
     await send('reportSummary');
+    await send('exportSummary');
+    await send('exportPaidTime');
+    await send('exportReferrals');
+    await send('acknowledgeAlerts');
     await send('health');
     await send('openapi');
     await send('docs');

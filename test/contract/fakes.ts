@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 /**
  * Small fakes of the services the bundles call besides DynamoDB, replying as the services do: Step
@@ -206,7 +206,9 @@ export class CloudFakes {
     const parameter = (name: string) => {
       const arn = this.arn('ssm', `parameter/${name.replace(/^\//, '')}`);
       record(`ssm:${operation === 'GetParameters' ? 'GetParameters' : 'GetParameter'}`, arn);
-      return { Name: name, Type: 'SecureString', Value: `contract-${name}`, Version: 1, ARN: arn };
+      // A SecureString as an operator creates it: base64 of 32 random bytes (here derived from the name).
+      const value = createHash('sha256').update(`contract-${name}`).digest('base64');
+      return { Name: name, Type: 'SecureString', Value: value, Version: 1, ARN: arn };
     };
     if (operation === 'GetParameter') return { Parameter: parameter(input.Name!) };
     if (operation === 'GetParameters') return { Parameters: (input.Names ?? []).map(parameter) };

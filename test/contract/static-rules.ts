@@ -10,13 +10,16 @@ import { type CfnResource, StackTemplate } from './template.ts';
 
 /** Every stack template of the assembly (bundled or not). */
 export function assemblyTemplates(cdkOut: string): { stack: string; template: StackTemplate }[] {
-  return readdirSync(cdkOut)
-    .filter((file) => file.endsWith('.template.json'))
-    .sort()
-    .map((file) => {
-      const stack = file.replace(/\.template\.json$/, '');
-      return { stack, template: StackTemplate.load(cdkOut, stack) };
-    });
+  return (
+    readdirSync(cdkOut)
+      // The regions' stacks; each us-east-1 companion (`-edge`) holds only the CloudFront web ACL.
+      .filter((file) => file.endsWith('.template.json') && !file.endsWith('-edge.template.json'))
+      .sort()
+      .map((file) => {
+        const stack = file.replace(/\.template\.json$/, '');
+        return { stack, template: StackTemplate.load(cdkOut, stack) };
+      })
+  );
 }
 
 const refOf = (value: unknown): string | undefined => (value as { Ref?: string } | null)?.Ref;

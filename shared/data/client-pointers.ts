@@ -45,9 +45,10 @@ async function migrateOne(store: Store, id: string): Promise<'rekeyed' | 'cleare
     const stamp = { updatedAt: iso(store.now()) };
     let items: TxItem[];
     let outcome: 'rekeyed' | 'cleared';
+    // Already keyed (open or closed): nothing to do, and the version (a caller's concurrency token) stays.
+    const newKey = await clientKeyOf(store, item.details as ReferralInput);
+    if (newKey === oldKey) return undefined;
     if (isOpen(item.stage as Stage)) {
-      const newKey = await clientKeyOf(store, item.details as ReferralInput);
-      if (newKey === oldKey) return undefined;
       const newPointerKey = Keys.clientPointer(store.region, newKey);
       const pointer = await getItem(store, newPointerKey);
       items = [

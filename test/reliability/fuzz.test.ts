@@ -24,7 +24,8 @@ import {
  */
 
 const BATCH = 20;
-const RUNS = 510;
+// About 300 cases a route (each must get at least 150), so the run grows with the route table.
+const RUNS = Math.max(510, Math.ceil((ROUTES.length * 300) / BATCH));
 const MIN_CASES = 10_000;
 
 let r: ReliabilityApi;

@@ -51,11 +51,14 @@ export function workerForm(overrides: Partial<WorkerForm> = {}): WorkerForm {
   };
 }
 
-/** A valid session body for today. */
+/**
+ * A valid session body for today. Short, so that the many referrals one worker carries in a run stay under
+ * the day's cap on paid minutes (`maxPaidMinutesPerDay`).
+ */
 export const sessionBody = (text?: string, debriefNeeded = false) => ({
   date: programDate(0),
   mode: 'WALK',
-  minutes: 60,
+  minutes: 5,
   ...(text ? { note: text } : {}),
   debriefNeeded,
 });

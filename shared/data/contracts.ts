@@ -1,6 +1,6 @@
 import type { Contract, ContractInput, TimeEntry, TimeEntryInput } from '#domain/contracts.ts';
 import { getItem, iso, newId, queryAll, withoutInternals } from './common.ts';
-import { NotFoundError } from './errors.ts';
+import { ConcurrentUpdateError, NotFoundError } from './errors.ts';
 import { Keys, WorkforceItemType, WorkforceKeys, WorkforceSK } from './keys.ts';
 import { putPaidEntry } from './paid-time.ts';
 import type { Store } from './store.ts';
@@ -57,6 +57,10 @@ export async function putContract(
   if (!outcome.ok) {
     if (outcome.reasons[0]?.code === 'ConditionalCheckFailed') {
       throw new NotFoundError('Worker', input.workerId, { cause: outcome.error });
+    }
+    // Another coordinator's write of the same contract landed between our read and this one: 409.
+    if (outcome.reasons[1]?.code === 'ConditionalCheckFailed') {
+      throw new ConcurrentUpdateError('Contract', input.workerId, { cause: outcome.error });
     }
     throw outcome.error;
   }

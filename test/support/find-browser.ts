@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -109,11 +109,13 @@ function unpackPackagedChromium(): Promise<FoundBrowser> {
         await rm(staging, { recursive: true, force: true });
       }
     }
+    // Also for a copy unpacked before this config existed.
+    if (!existsSync(join(home, FONT_CONFIG))) await writeFontConfig(home);
     return {
       executablePath: join(home, 'chromium'),
       source: '@sparticuz/chromium',
       env: {
-        FONTCONFIG_PATH: join(home, 'fonts'),
+        FONTCONFIG_FILE: join(home, FONT_CONFIG),
         LD_LIBRARY_PATH: [join(home, 'al2023', 'lib'), process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
       },
     };
@@ -122,6 +124,32 @@ function unpackPackagedChromium(): Promise<FoundBrowser> {
     unpacking = undefined;
   });
   return unpacking;
+}
+
+const FONT_CONFIG = 'peerpath-fonts.conf';
+
+/**
+ * The package's own fonts.conf names Lambda's directories (/var/task/fonts, /tmp/fonts), not where the fonts
+ * were unpacked; with no font found, this Chromium aborts (`SkFontMgr_FontConfigInterface … Not implemented`)
+ * on the first form control it draws. So a config of our own names the unpacked fonts and a cache beside them.
+ */
+async function writeFontConfig(home: string): Promise<void> {
+  const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  // Written aside, then renamed: a test file starting at the same time never reads half a file.
+  const aside = join(home, `${FONT_CONFIG}.${process.pid}`);
+  await writeFile(
+    aside,
+    [
+      '<?xml version="1.0"?>',
+      '<!DOCTYPE fontconfig SYSTEM "fonts.dtd">',
+      '<fontconfig>',
+      `  <dir>${xml(join(home, 'fonts', 'fonts'))}</dir>`,
+      `  <cachedir>${xml(join(home, 'fonts-cache'))}</cachedir>`,
+      '</fontconfig>',
+      '',
+    ].join('\n'),
+  );
+  await rename(aside, join(home, FONT_CONFIG));
 }
 
 /**

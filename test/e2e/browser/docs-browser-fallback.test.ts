@@ -15,7 +15,7 @@ afterAll(async () => {
 });
 
 describe('finding a browser for the tests', { timeout: 120_000 }, () => {
-  it('renders a page with the packaged Chromium when no system browser is used', async () => {
+  it('renders a page with form controls with the packaged Chromium when no system browser is used', async () => {
     // Prepare
     const options = { env: { PEERPATH_CHROMIUM: '/usr/bin/chromium' }, skipSystem: true };
     const found = await findBrowser(options);
@@ -23,7 +23,11 @@ describe('finding a browser for the tests', { timeout: 120_000 }, () => {
     // Act
     browser = await launchBrowser(options);
     const page = await browser.newPage();
-    await page.setContent('<main><h1>PeerPath</h1><p id="sum"></p></main>');
+    // Form controls draw with the system font: without fonts it can find, this Chromium aborts on the first one.
+    await page.setContent(
+      '<main><h1>PeerPath</h1><p id="sum"></p><label>Name <input value="Ada"></label>' +
+        '<label>Mode <select><option>PHONE</option></select></label><textarea>note</textarea></main>',
+    );
     await page.evaluate(() => {
       (document.getElementById('sum') as HTMLElement).textContent = String(2 + 3);
     });
@@ -33,6 +37,8 @@ describe('finding a browser for the tests', { timeout: 120_000 }, () => {
     expect(found.executablePath).not.toBe('/usr/bin/chromium');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('PeerPath');
     expect(await page.locator('#sum').textContent()).toBe('5');
+    expect(await page.getByLabel('Name').inputValue()).toBe('Ada');
+    expect((await page.screenshot()).byteLength).toBeGreaterThan(0);
   });
 
   it('honours PEERPATH_BROWSER_SKIP_SYSTEM=1 as the option does', async () => {

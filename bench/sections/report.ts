@@ -3,12 +3,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { iso, newId, programMonth } from '#data/common.ts';
 import { auditEventItem } from '#data/events.ts';
+import { newGoalItems } from '#data/goals.ts';
 import { createGroup } from '#data/groups.ts';
 import { IndexKeys, ItemType, Keys } from '#data/keys.ts';
 import { CommunityIndexKeys, CommunityItemType, CommunityKeys } from '#data/keys-community.ts';
 import { logMeeting } from '#data/meetings.ts';
 import { newReferralItems } from '#data/referrals/create.ts';
 import type { Store } from '#data/store.ts';
+import { ratingsForTScore } from '#domain/attainment.ts';
 import { Stage } from '#domain/lifecycle.ts';
 import { ReferralInputSchema } from '#domain/referral.ts';
 import { RESOURCE_CATEGORIES } from '#domain/resources.ts';
@@ -36,7 +38,7 @@ export interface ReportBenchResult {
   mode: 'quick' | 'full';
   data: { referrals: number; sessions: number; meetings: number; links: number; months: number };
   loadSeconds: number;
-  ranges: (RouteFigures & { months: number; requestsPerMonth: number })[];
+  ranges: (RouteFigures & { months: number; requestsPerMonth: number; tScores: number })[];
   /** p50 latency over 12 months ≤ 1 s. */
   pass: boolean;
   /** Requests per month at 12 months / at 1 month (≤ 1 means no faster than linear). */
@@ -46,6 +48,8 @@ export interface ReportBenchResult {
 const REGION: ProgramRegion = 'vancouver';
 const MONTHS = 12;
 const DAY = 86_400_000;
+
+const GOALS = [{ title: 'Get back to the Sunday choir' }, { title: 'Walk to the library on my own' }];
 
 const at = (store: Store, date: Date): Store => ({ ...store, now: () => date });
 const localDate = (date: Date) => date.toISOString().slice(0, 10);
@@ -69,7 +73,15 @@ function yearItems(store: Store, counts: ReportBenchResult['data'], start: numbe
     const workerId = workers[i % workers.length]!;
     const closed = i % 2 === 0 && created.getTime() + 60 * DAY < start + span;
     Object.assign(item, { workerId, matchedAt: iso(new Date(created.getTime() + 5 * DAY)) });
+    // Every matched referral has goals (two, rated): the items the goal writes leave.
+    const goals = newGoalItems(at(store, new Date(created.getTime() + 7 * DAY)), id, GOALS).items;
+    goals.forEach((goal, g) => {
+      goal.latestRating = ((i + g) % 5) - 2;
+    });
+    items.push(...goals);
     if (closed) {
+      // What the closure's notify task records once the goals are final (shared/data/referrals/closing-ratings.ts).
+      item.closingRatings = ratingsForTScore(goals as never[]);
       const closedAt = new Date(created.getTime() + 60 * DAY);
       item.stage = Stage.CLOSED;
       item.gsi1pk = IndexKeys.queue(REGION, Stage.CLOSED);
@@ -218,16 +230,22 @@ export async function runReportBench(options: {
     for (const months of [1, 3, 6, 12]) {
       const from = localDate(new Date(now - months * 30 * DAY));
       const recorder = new Recorder(bench.api);
+      let tScores = 0;
       for (let i = 0; i < options.samples + 2; i++) {
         recorder.recording = i >= 2;
-        await recorder.measure(
+        const reply = await recorder.measure<{ closed: number; tScores: unknown[] }>(
           'reportSummary',
           coordinator.get(`/reports/summary?from=${from}&to=${today}`),
           200,
         );
+        // Every closure in the bench had rated goals: a report that scored fewer measured less work.
+        if (reply.body.tScores.length !== reply.body.closed) {
+          throw new Error(`${reply.body.tScores.length} T-scores for ${reply.body.closed} closures`);
+        }
+        tScores = reply.body.tScores.length;
       }
       const figures = figuresOf('reportSummary', recorder.samples.get('reportSummary') ?? []);
-      ranges.push({ ...figures, months, requestsPerMonth: round(figures.requestsP50 / months, 1) });
+      ranges.push({ ...figures, months, tScores, requestsPerMonth: round(figures.requestsP50 / months, 1) });
     }
     const year = ranges.at(-1)!;
     return {
@@ -248,11 +266,11 @@ export function reportTable(result: ReportBenchResult): string {
     `Summary report bench (${result.mode}): ${result.data.referrals} referrals, ${result.data.sessions} sessions, ` +
       `${result.data.meetings} meetings, ${result.data.links} links over ${result.data.months} months (loaded in ${result.loadSeconds} s)`,
     '',
-    '| months | p50 ms | p99 ms | DynamoDB p50 ms | requests p50 | requests / month |',
-    '|---:|---:|---:|---:|---:|---:|',
+    '| months | p50 ms | p99 ms | DynamoDB p50 ms | requests p50 | requests / month | T-scores |',
+    '|---:|---:|---:|---:|---:|---:|---:|',
     ...result.ranges.map(
       (r) =>
-        `| ${r.months} | ${r.p50Ms} | ${r.p99Ms} | ${r.dynamoP50Ms} | ${r.requestsP50} | ${r.requestsPerMonth} |`,
+        `| ${r.months} | ${r.p50Ms} | ${r.p99Ms} | ${r.dynamoP50Ms} | ${r.requestsP50} | ${r.requestsPerMonth} | ${r.tScores} |`,
     ),
     '',
     `12 months p50 ≤ 1 s: ${result.pass ? 'yes' : 'NO'}; requests per month at 12 / at 1 month: ${result.requestGrowth}`,

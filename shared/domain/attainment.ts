@@ -53,6 +53,15 @@ export function tScore(
  * per closed referral). `undefined` when there are no goals (e.g. closed before goals were set).
  */
 export function tScoreForGoals(goals: readonly Pick<Goal, 'latestRating'>[]): number | undefined {
-  if (goals.length === 0) return undefined;
-  return tScore(goals.map((goal) => goal.latestRating));
+  return tScoreForRatings(ratingsForTScore(goals));
+}
+
+/** The ratings a referral's T-score is computed from: each goal's latest rating. */
+export function ratingsForTScore(goals: readonly Pick<Goal, 'latestRating'>[]): number[] {
+  return goals.map((goal) => goal.latestRating);
+}
+
+/** The T-score of ratings already picked by `ratingsForTScore`; `undefined` when there are none. */
+export function tScoreForRatings(ratings: readonly number[]): number | undefined {
+  return ratings.length === 0 ? undefined : tScore(ratings);
 }

@@ -398,6 +398,11 @@ export interface Referral {
   waitStage?: Stage;
   /** `details.consent.expiresOn`, kept top-level for the consent-expiry check. */
   consentExpiresOn: string;
+  /**
+   * A closed referral's T-score inputs (`ratingsForTScore` of its goals), recorded once it is CLOSED, when
+   * its goals can no longer change, so the report needs no read of them. Never shown in a view.
+   */
+  closingRatings?: number[];
 }
 
 // ---------------------------------------------------------------------------------------------------------

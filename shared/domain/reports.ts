@@ -1,4 +1,4 @@
-import { tScoreForGoals } from './attainment.ts';
+import { tScoreForGoals, tScoreForRatings } from './attainment.ts';
 import type { Meeting } from './groups.ts';
 import { Stage } from './lifecycle.ts';
 import type { Referral } from './referral.ts';
@@ -41,7 +41,10 @@ export interface ReportInput {
   /** Referrals that reached CLOSED or DECLINED in the range. */
   closed: readonly Referral[];
   sessions: readonly Session[];
-  /** Goals per closed referral (only their latest ratings are used). */
+  /**
+   * Goals per closed referral that has no `closingRatings` recorded (only their latest ratings are used);
+   * a referral with `closingRatings` is scored from those.
+   */
   goalsByReferral: ReadonlyMap<string, readonly Pick<Goal, 'latestRating'>[]>;
   /** Worker first names by id (a roster lookup), shown beside the paid minutes. */
   workerFirstNames?: ReadonlyMap<string, string>;
@@ -113,7 +116,9 @@ export function durationStats(days: readonly number[]): DurationStats {
  * declined) before one has none to read.
  */
 export function referralsWithGoals(closed: readonly Referral[]): Referral[] {
-  return closed.filter((r) => r.stage === Stage.CLOSED && r.matchedAt !== undefined);
+  return closed.filter(
+    (r) => r.stage === Stage.CLOSED && r.matchedAt !== undefined && r.closingRatings === undefined,
+  );
 }
 
 function countBy<K extends string>(keys: readonly (K | undefined)[]): Partial<Record<K, number>> {
@@ -141,8 +146,10 @@ export function summarize(input: ReportInput): ReportSummary {
 
   const tScores: ReportSummary['tScores'] = [];
   for (const referral of closedOnes) {
-    const goals = input.goalsByReferral.get(referral.id) ?? [];
-    const score = tScoreForGoals(goals);
+    const score =
+      referral.closingRatings !== undefined
+        ? tScoreForRatings(referral.closingRatings)
+        : tScoreForGoals(input.goalsByReferral.get(referral.id) ?? []);
     if (score !== undefined) {
       tScores.push({ referralId: referral.id, closedAt: referral.closedAt!, tScore: round2(score) });
     }

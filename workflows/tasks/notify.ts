@@ -1,4 +1,5 @@
 import { listEvents } from '#data/events.ts';
+import { recordClosingRatings } from '#data/referrals/closing-ratings.ts';
 import { getReferral } from '#data/referrals/reads.ts';
 import { ALERT_KINDS, type AlertKind, isAssigned, type LifecycleEvent, Stage } from '#domain/lifecycle.ts';
 import type { Referral } from '#domain/referral.ts';
@@ -163,6 +164,10 @@ export async function notify(
       (e) => e.kind === 'TRANSITIONED' && e.event === 'reassign',
     );
     previousWorkerId = reassigns.at(-1)?.previousWorkerId;
+  }
+  if (referral.stage === Stage.CLOSED && referral.matchedAt && referral.closingRatings === undefined) {
+    // Its goals are final now: the report reads these instead of querying them (see closing-ratings.ts).
+    await recordClosingRatings(deps.store, referral.id);
   }
   const planned = plannedAlerts(input, referral, previousWorkerId);
   for (const [index, alert] of planned.entries()) {

@@ -15,15 +15,21 @@ async function referralsFromMonthIndex(
   partitionFor: (month: string) => string,
   range: { from: string; to: string },
 ): Promise<Referral[]> {
-  const ids: string[] = [];
-  for (const month of monthsFrom(programMonth(range.from), programMonth(range.to))) {
-    const events = await queryAll(store, {
-      IndexName: INDEX.GSI3,
-      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': partitionFor(month), ':from': range.from, ':to': `${range.to}#~` },
-    });
-    ids.push(...events.map((e) => String(e.referralId)));
-  }
+  const months = monthsFrom(programMonth(range.from), programMonth(range.to));
+  const pages = await Promise.all(
+    months.map((month) =>
+      queryAll(store, {
+        IndexName: INDEX.GSI3,
+        KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': partitionFor(month),
+          ':from': range.from,
+          ':to': `${range.to}#~`,
+        },
+      }),
+    ),
+  );
+  const ids = pages.flat().map((e) => String(e.referralId));
   const items = await batchGet(
     store,
     [...new Set(ids)].map((id) => Keys.referral(id)),

@@ -11,8 +11,9 @@ import {
   WorkerUnavailableError,
 } from '#data/errors.ts';
 import { listEvents } from '#data/events.ts';
-import { listGoals } from '#data/goals.ts';
+import { listGoals, rateGoal } from '#data/goals.ts';
 import { Keys } from '#data/keys.ts';
+import { recordClosingRatings } from '#data/referrals/closing-ratings.ts';
 import { listConsentExpiring } from '#data/referrals/consent.ts';
 import { getReferral, listByWorker } from '#data/referrals/reads.ts';
 import { transition } from '#data/referrals/transition.ts';
@@ -375,6 +376,38 @@ describe('transition rules', () => {
     for (const goal of goals)
       expect(goal).toMatchObject({ baselineRating: -1, latestRating: -1, ratings: [] });
     expect(result.goals?.map((g) => g.id).sort()).toEqual(goals.map((g) => g.id).sort());
+  });
+
+  it('records the final goal ratings of a closed referral once, and never of an open one', async () => {
+    // Prepare
+    const worker = await seedWorker(store);
+    const referral = await seedReferral(store, { stage: Stage.IN_SESSIONS, workerId: worker.id });
+    const [goal] = await listGoals(store, referral.id);
+    await rateGoal(store, {
+      referralId: referral.id,
+      goalId: goal!.id,
+      rating: 2,
+      actor: actors.worker(worker.id),
+    });
+
+    // Act
+    const whileOpen = await recordClosingRatings(store, referral.id);
+    const { referral: closed } = await transition(store, {
+      referralId: referral.id,
+      event: 'close',
+      actor: actors.coordinator,
+      reason: 'GOALS_MET',
+      summary: 'Goals met',
+    });
+    const once = await recordClosingRatings(store, referral.id);
+    const again = await recordClosingRatings(store, referral.id);
+
+    // Assess
+    expect([whileOpen, once, again]).toEqual([false, true, false]);
+    const after = await getReferral(store, referral.id);
+    expect(after.closingRatings).toEqual([2]);
+    // Outside the version: a person's edit made against the closed referral is not refused for it.
+    expect(after.version).toBe(closed.version);
   });
 
   it('keeps the hold reason on hold and records resumedAt on resume', async () => {

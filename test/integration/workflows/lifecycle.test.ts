@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listGoals } from '#data/goals.ts';
 import { createReferral } from '#data/referrals/create.ts';
 import { getReferral } from '#data/referrals/reads.ts';
 import { transition } from '#data/referrals/transition.ts';
@@ -122,7 +123,12 @@ describe.concurrent('the referral state machine, run locally', () => {
     expect(toReferrer[0]?.details).toBeUndefined();
     expect(toReferrer[1]?.details).toMatchObject({ reason: 'GOALS_MET', event: 'close' });
     expect(kinds(await h.alertsFor(worker.id, referral.id))).toEqual(['NEW_CLIENT', 'REFERRAL_CLOSED']);
-    expect((await getReferral(h.store, referral.id)).waitToken).toBeUndefined();
+    const closed = await getReferral(h.store, referral.id);
+    expect(closed.waitToken).toBeUndefined();
+    // The closure's notify task recorded the final goal ratings for the report.
+    const goals = await listGoals(h.store, referral.id);
+    expect(goals.length).toBeGreaterThan(0);
+    expect(closed.closingRatings).toEqual(goals.map((g) => g.latestRating));
   });
 
   it('ends at DECLINED with the decline reason for the coordinators and the referrer', async () => {

@@ -163,6 +163,27 @@ describe('summarize', () => {
     expect(ids).toEqual(['r1', 'r2', 'r5']);
   });
 
+  it('scores a referral from the ratings recorded at its closure, reading none of its goals', () => {
+    // Prepare
+    const recorded = { ...matchedIn2, closingRatings: [2, 2] };
+    const withRecorded = {
+      ...input,
+      closed: [recorded, matchedIn4],
+      goalsByReferral: new Map(input.goalsByReferral),
+    };
+
+    // Act
+    const toRead = referralsWithGoals(withRecorded.closed).map((r) => r.id);
+    const scores = summarize(withRecorded).tScores;
+
+    // Assess: r1's goals (+2, 0 → 62.4) are not what it is scored from; its recorded +2, +2 are (74.81).
+    expect(toRead).toEqual(['r2']);
+    expect(scores).toEqual([
+      { referralId: 'r2', closedAt: day(t0, 10), tScore: 40 },
+      { referralId: 'r1', closedAt: day(t0, 20), tScore: 74.81 },
+    ]);
+  });
+
   it('counts the referrals created by the stage they are in now', () => {
     // Act
     const report = summarize(input);

@@ -6,8 +6,15 @@ import { listReferralsClosedBetween, listReferralsCreatedBetween } from '#data/r
 import { listSessionsBetween } from '#data/sessions.ts';
 import type { Store } from '#data/store.ts';
 import { listAllWorkers } from '#data/workers.ts';
-import type { Referral } from '#domain/referral.ts';
-import { programDayRange, type ReportSummary, referralsWithGoals, summarize } from '#domain/reports.ts';
+import {
+  programDayRange,
+  REPORT_REFERRAL_ATTRIBUTES,
+  REPORT_SESSION_ATTRIBUTES,
+  type ReportReferral,
+  type ReportSummary,
+  referralsWithGoals,
+  summarize,
+} from '#domain/reports.ts';
 import type { Goal } from '#domain/work.ts';
 import type { Caller } from '#http/auth.ts';
 import { apiHandler, json, logAccess, routeDispatcher } from '#http/middleware.ts';
@@ -23,7 +30,7 @@ import { depsFor } from './access.ts';
 /** Goal queries run a few at a time: a year's closures must not fire hundreds of queries at once. */
 const GOAL_QUERY_CONCURRENCY = 8;
 
-async function goalsOf(store: Store, referrals: readonly Referral[]): Promise<Map<string, Goal[]>> {
+async function goalsOf(store: Store, referrals: readonly ReportReferral[]): Promise<Map<string, Goal[]>> {
   const goals = new Map<string, Goal[]>();
   const queue = [...referrals];
   const worker = async () => {
@@ -43,9 +50,9 @@ export async function buildSummary(
   const { store } = depsFor(caller);
   const instants = programDayRange(query.from, query.to);
   const [created, closed, sessions, meetings, links] = await Promise.all([
-    listReferralsCreatedBetween(store, instants),
-    listReferralsClosedBetween(store, instants),
-    listSessionsBetween(store, { from: query.from, to: query.to }),
+    listReferralsCreatedBetween(store, instants, REPORT_REFERRAL_ATTRIBUTES),
+    listReferralsClosedBetween(store, instants, REPORT_REFERRAL_ATTRIBUTES),
+    listSessionsBetween(store, { from: query.from, to: query.to }, REPORT_SESSION_ATTRIBUTES),
     listMeetingsBetween(store, { from: query.from, to: query.to }),
     listLinksCreatedBetween(store, instants),
   ]);

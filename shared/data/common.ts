@@ -110,22 +110,50 @@ export async function getItem(
 }
 
 /** BatchGetItem in chunks of 100, retrying unprocessed keys; results in the order of `keys` (missing skipped). */
-export async function batchGet(store: Store, keys: readonly ItemKey[]): Promise<Record<string, unknown>[]> {
+/** Options of `batchGet`. */
+export interface BatchGetOptions {
+  /** Only these top-level attributes (plus the keys); every attribute when absent. */
+  attributes?: readonly string[];
+}
+
+/** Requests of 100 keys in flight at once: a year of report reads is not 75 round trips in a row. */
+const BATCH_GET_CONCURRENCY = 8;
+
+/** The items of `keys` that exist, in the order of `keys` (100 keys per BatchGetItem, several at once). */
+export async function batchGet(
+  store: Store,
+  keys: readonly ItemKey[],
+  options: BatchGetOptions = {},
+): Promise<Record<string, unknown>[]> {
   const found = new Map<string, Record<string, unknown>>();
+  const projection = options.attributes && {
+    ProjectionExpression: ['pk', 'sk', ...options.attributes].map((_, i) => `#a${i}`).join(', '),
+    ExpressionAttributeNames: Object.fromEntries(
+      ['pk', 'sk', ...options.attributes].map((name, i) => [`#a${i}`, name]),
+    ),
+  };
+  const chunks: Record<string, unknown>[][] = [];
   for (let start = 0; start < keys.length; start += 100) {
-    let pending: Record<string, unknown>[] = keys
-      .slice(start, start + 100)
-      .map((k) => ({ pk: k.pk, sk: k.sk }));
+    chunks.push(keys.slice(start, start + 100).map((k) => ({ pk: k.pk, sk: k.sk })));
+  }
+  const readChunk = async (chunk: Record<string, unknown>[]) => {
+    let pending = chunk;
     for (let round = 0; pending.length > 0; round++) {
       if (round > 8) throw new Error('BatchGetItem kept returning unprocessed keys');
       const out = await storeCall(() =>
-        store.doc.send(new BatchGetCommand({ RequestItems: { [store.tableName]: { Keys: pending } } })),
+        store.doc.send(
+          new BatchGetCommand({ RequestItems: { [store.tableName]: { Keys: pending, ...projection } } }),
+        ),
       );
       for (const item of out.Responses?.[store.tableName] ?? []) found.set(`${item.pk}|${item.sk}`, item);
       pending = (out.UnprocessedKeys?.[store.tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
       if (pending.length > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** round));
     }
-  }
+  };
+  const lanes = Array.from({ length: Math.min(BATCH_GET_CONCURRENCY, chunks.length) }, async () => {
+    for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) await readChunk(chunk);
+  });
+  await Promise.all(lanes);
   return keys.flatMap((k) => {
     const item = found.get(`${k.pk}|${k.sk}`);
     return item ? [item] : [];

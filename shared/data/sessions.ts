@@ -363,11 +363,20 @@ export async function minutesByWorkerMonth(
 }
 
 /** Every session of the region dated from `from` to `to` inclusive (local dates `YYYY-MM-DD`), by date. */
+export function listSessionsBetween(store: Store, range: { from: string; to: string }): Promise<Session[]>;
+/** The same, with only the named attributes of each (a year of a region's sessions is tens of thousands). */
+export function listSessionsBetween<K extends keyof Session>(
+  store: Store,
+  range: { from: string; to: string },
+  attributes: readonly K[],
+): Promise<Pick<Session, K>[]>;
 export async function listSessionsBetween(
   store: Store,
   range: { from: string; to: string },
+  attributes?: readonly string[],
 ): Promise<Session[]> {
   const months = monthsFrom(checkMonth(range.from.slice(0, 7)), checkMonth(range.to.slice(0, 7)));
+  const names = attributes && Object.fromEntries(attributes.map((name, i) => [`#a${i}`, name]));
   // One month partition per query, all at once: a year is twelve queries in flight, not twelve in a row.
   const pages = await Promise.all(
     months.map((month) =>
@@ -379,6 +388,9 @@ export async function listSessionsBetween(
           ':from': range.from,
           ':to': `${range.to}#~`,
         },
+        ...(names
+          ? { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names }
+          : {}),
       }),
     ),
   );

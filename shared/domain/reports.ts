@@ -15,6 +15,30 @@ import type { ClosureReason, DeclineReason, SessionMode } from './vocabulary.ts'
 import { zoneOffsetMs } from './vocabulary.ts';
 import type { Goal, Session } from './work.ts';
 
+/** The referral attributes the summary reads (its reads fetch only these: a year is thousands of referrals). */
+export const REPORT_REFERRAL_ATTRIBUTES = [
+  'id',
+  'stage',
+  'createdAt',
+  'matchedAt',
+  'closedAt',
+  'closure',
+  'declinedReason',
+  'closingRatings',
+] as const satisfies readonly (keyof Referral)[];
+
+export type ReportReferral = Pick<Referral, (typeof REPORT_REFERRAL_ATTRIBUTES)[number]>;
+
+/** The session attributes the summary reads. */
+export const REPORT_SESSION_ATTRIBUTES = [
+  'workerId',
+  'date',
+  'mode',
+  'minutes',
+] as const satisfies readonly (keyof Session)[];
+
+export type ReportSession = Pick<Session, (typeof REPORT_SESSION_ATTRIBUTES)[number]>;
+
 /**
  * The summary report as pure computation over records the handler read with Queries
  * (functions/api/reports.ts): no I/O here, so every number is unit-tested against hand-worked examples.
@@ -37,10 +61,10 @@ export interface ReportInput {
   /** `YYYY-MM-DD`, inclusive. */
   from: string;
   to: string;
-  created: readonly Referral[];
+  created: readonly ReportReferral[];
   /** Referrals that reached CLOSED or DECLINED in the range. */
-  closed: readonly Referral[];
-  sessions: readonly Session[];
+  closed: readonly ReportReferral[];
+  sessions: readonly ReportSession[];
   /**
    * Goals per closed referral that has no `closingRatings` recorded (only their latest ratings are used);
    * a referral with `closingRatings` is scored from those.
@@ -115,7 +139,7 @@ export function durationStats(days: readonly number[]): DurationStats {
  * The closed referrals whose goals the T-scores need. Goals are set after a match: a referral closed (or
  * declined) before one has none to read.
  */
-export function referralsWithGoals(closed: readonly Referral[]): Referral[] {
+export function referralsWithGoals<R extends ReportReferral>(closed: readonly R[]): R[] {
   return closed.filter(
     (r) => r.stage === Stage.CLOSED && r.matchedAt !== undefined && r.closingRatings === undefined,
   );

@@ -14,6 +14,7 @@ async function referralsFromMonthIndex(
   store: Store,
   partitionFor: (month: string) => string,
   range: { from: string; to: string },
+  attributes?: readonly string[],
 ): Promise<Referral[]> {
   const months = monthsFrom(programMonth(range.from), programMonth(range.to));
   const pages = await Promise.all(
@@ -33,6 +34,7 @@ async function referralsFromMonthIndex(
   const items = await batchGet(
     store,
     [...new Set(ids)].map((id) => Keys.referral(id)),
+    attributes ? { attributes } : {},
   );
   return items.map(toReferral);
 }
@@ -41,14 +43,36 @@ async function referralsFromMonthIndex(
 export function listReferralsCreatedBetween(
   store: Store,
   range: { from: string; to: string },
+): Promise<Referral[]>;
+/** The same, with only the named attributes of each. */
+export function listReferralsCreatedBetween<K extends keyof Referral>(
+  store: Store,
+  range: { from: string; to: string },
+  attributes: readonly K[],
+): Promise<Pick<Referral, K>[]>;
+export function listReferralsCreatedBetween(
+  store: Store,
+  range: { from: string; to: string },
+  attributes?: readonly string[],
 ): Promise<Referral[]> {
-  return referralsFromMonthIndex(store, (month) => IndexKeys.created(store.region, month), range);
+  return referralsFromMonthIndex(store, (month) => IndexKeys.created(store.region, month), range, attributes);
 }
 
 /** Referrals that reached CLOSED or DECLINED between two instants (ISO, inclusive), in that order. */
 export function listReferralsClosedBetween(
   store: Store,
   range: { from: string; to: string },
+): Promise<Referral[]>;
+/** The same, with only the named attributes of each. */
+export function listReferralsClosedBetween<K extends keyof Referral>(
+  store: Store,
+  range: { from: string; to: string },
+  attributes: readonly K[],
+): Promise<Pick<Referral, K>[]>;
+export function listReferralsClosedBetween(
+  store: Store,
+  range: { from: string; to: string },
+  attributes?: readonly string[],
 ): Promise<Referral[]> {
-  return referralsFromMonthIndex(store, (month) => IndexKeys.closed(store.region, month), range);
+  return referralsFromMonthIndex(store, (month) => IndexKeys.closed(store.region, month), range, attributes);
 }
